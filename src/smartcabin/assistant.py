@@ -1,0 +1,173 @@
+"""The assistant: one turn flows input -> understanding -> plan -> safety -> vehicle -> reply."""
+from __future__ import annotations
+
+import time
+from dataclasses import dataclass, field
+from typing import Any
+
+from . import replies
+from .dialog import Memory, Pending, resolve
+from .planning import Action, Plan, plan, undo_writes
+from .safety import check
+from .signals import Value
+from .understanding import Understanding, parse
+from .vehicle import SimulatedVehicle, Vehicle, Write
+from .zones import DEFAULT_SPEAKER, is_seat
+
+OUTCOMES = ("executed", "refused", "confirm", "clarify", "answered", "no_action", "failed")
+
+
+@dataclass
+class TurnResult:
+    text: str
+    outcome: str
+    route: str
+    writes: list[Write]
+    changes: dict[str, Value]
+    reply: str
+    latency_ms: float
+    lang: str = "en"
+    understanding: Understanding | None = None
+    handoff: str | None = None  # why the edge declined: for the LLM tier
+
+    def to_dict(self) -> dict[str, Any]:
+        """The turn object of eval-format.md."""
+        return {"text": self.text, "outcome": self.outcome, "route": self.route,
+                "writes": [{"path": w.path, "value": w.value} for w in self.writes],
+                "changes": dict(self.changes), "reply": self.reply,
+                "latency_ms": round(self.latency_ms, 3)}
+
+
+@dataclass
+class _Turn:
+    """What one turn accumulates on its way through the stages."""
+    lang: str
+    speaker: str
+    executed: list[Action] = field(default_factory=list)
+    parts: list[str] = field(default_factory=list)
+    outcome: str | None = None
+
+
+class Assistant:
+    """A conversation with one vehicle. Not thread-safe: one speaker turn at a time."""
+
+    def __init__(self, vehicle: Vehicle | None = None) -> None:
+        self.vehicle: Vehicle = vehicle if vehicle is not None else SimulatedVehicle()
+        self.memory = Memory()
+
+    def reset(self) -> None:
+        self.memory = Memory()
+
+    def turn(self, text: str, zone: str | None = None) -> TurnResult:
+        start = time.perf_counter()
+        speaker = zone if zone and is_seat(zone) else DEFAULT_SPEAKER
+        u = parse(text)
+        before = self.vehicle.snapshot()
+        t = _Turn(lang=u.lang, speaker=speaker)
+        writes = self._handle(u, t)
+        after = self.vehicle.snapshot()
+        changes = {k: v for k, v in after.items() if before.get(k, object()) != v}
+        previous = {k: before.get(k) for k in changes}
+        self.memory.remember(t.executed, previous)
+        self.memory.turns += 1
+        outcome = t.outcome or ("executed" if writes else "no_action")
+        reply = replies.join(t.parts, u.lang)
+        handoff = u.reason if outcome == "no_action" and u.reason in ("chitchat", "question") else None
+        return TurnResult(text=text if isinstance(text, str) else "", outcome=outcome, route="edge",
+                          writes=writes, changes=changes, reply=reply,
+                          latency_ms=(time.perf_counter() - start) * 1000, lang=u.lang,
+                          understanding=u, handoff=handoff)
+
+    # -- acts --------------------------------------------------------------
+    def _handle(self, u: Understanding, t: _Turn) -> list[Write]:
+        p = replies.phrases(u.lang)
+        pending, self.memory.pending = self.memory.pending, None
+        if u.act == "yes":
+            if pending is None:
+                t.outcome, t.parts = "no_action", [p["nothing_pending"]]
+                return []
+            return self._execute(pending.actions, t, waive=pending.rules)
+        if u.act == "no":
+            t.outcome = "no_action"
+            t.parts = [p["confirm_cancelled"] if pending else p["nothing_pending"]]
+            return []
+        if u.act == "undo":
+            return self._undo(t)
+        if u.act == "none":
+            t.outcome, t.parts = "no_action", [p[f"none_{u.reason or 'chitchat'}"]]
+            return []
+        if u.act == "clarify":
+            it = u.intents[0] if u.intents else None
+            t.outcome = "clarify"
+            t.parts = [p["clarify_generic"]]
+            return []
+        intents = resolve(u.intents, self.memory)
+        if intents is None:
+            op = next((i.op for i in u.intents if i.op), None)
+            t.outcome = "clarify"
+            t.parts = [p["clarify_target"].format(op=p["ops"].get(op, "")) if op else p["clarify_generic"]]
+            return []
+        planned = plan(intents, self.vehicle, t.speaker, u.lang)
+        return self._review(planned, t)
+
+    def _review(self, planned: Plan, t: _Turn) -> list[Write]:
+        """Safety per action: allowed ones run, refused ones are reported, confirm ones wait."""
+        p = replies.phrases(t.lang)
+        allowed: list[Action] = []
+        refused: list[str] = []
+        confirm: list[Action] = []
+        confirm_rules: set[str] = set()
+        for a in planned.actions:
+            verdict = check(a.writes, self.vehicle, t.speaker)
+            if verdict.decision == "allow":
+                allowed.append(a)
+            elif verdict.decision == "refuse":
+                refused.append(verdict.rule.reason[t.lang] if verdict.rule else "")
+            else:
+                confirm.append(a)
+                confirm_rules.add(verdict.rule.id if verdict.rule else "")
+                if verdict.rule:
+                    t.parts.append(p["confirm"].format(reason=verdict.rule.reason[t.lang]))
+        writes = self._execute(allowed, t) if allowed else []
+        t.parts = [x for x in t.parts if x] + [p["refused"].format(reason=r) for r in dict.fromkeys(refused)]
+        t.parts += [replies.problem(pr, t.lang) for pr in planned.problems]
+        if confirm:
+            self.memory.pending = Pending(confirm, frozenset(confirm_rules))
+        if writes or any(a.cap.kind == "query" or a.intent.op == "query" for a in allowed):
+            t.outcome = "executed" if writes else "answered"
+        elif confirm:
+            t.outcome = "confirm"
+        elif refused:
+            t.outcome = "refused"
+        elif planned.problems:
+            kinds = {pr.kind for pr in planned.problems}
+            t.outcome = "clarify" if kinds & {"out_of_range", "unsupported"} else "failed"
+        else:
+            t.outcome = "no_action"
+        return writes
+
+    def _execute(self, actions: list[Action], t: _Turn, waive: frozenset[str] = frozenset()) -> list[Write]:
+        writes: list[Write] = []
+        done: list[Action] = []
+        for a in actions:
+            if waive and check(a.writes, self.vehicle, t.speaker, waive).decision != "allow":
+                t.parts.append(replies.phrases(t.lang)["failed"])
+                continue
+            writes += a.writes
+            done.append(a)
+        self.vehicle.write(writes)
+        t.executed = done
+        t.parts = [replies.describe(a, t.lang) for a in done] + t.parts
+        t.outcome = "executed" if writes else ("answered" if done else "failed")
+        return writes
+
+    def _undo(self, t: _Turn) -> list[Write]:
+        p = replies.phrases(t.lang)
+        if not self.memory.undo_stack:
+            t.outcome, t.parts = "no_action", [p["nothing_to_undo"]]
+            return []
+        previous = self.memory.undo_stack.pop()
+        writes = undo_writes(previous, self.vehicle)
+        self.vehicle.write(writes)
+        t.outcome, t.parts = "executed", [p["undone"]]
+        return writes

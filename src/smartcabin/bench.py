@@ -1,0 +1,86 @@
+"""`smartcabin bench`: per-turn latency of the edge path, cold start and peak RSS."""
+from __future__ import annotations
+
+import gc
+import json
+import os
+import platform
+import resource
+import subprocess
+import sys
+import time
+from pathlib import Path
+from typing import Any
+
+from .evaluation import load_cases, percentile
+
+_COLD = (
+    "import time; t0 = time.perf_counter()\n"
+    "from smartcabin import Assistant\n"
+    "a = Assistant(); t1 = time.perf_counter()\n"
+    "r = a.turn('打开空调'); t2 = time.perf_counter()\n"
+    "print(f'{(t1 - t0) * 1000:.1f} {(t2 - t0) * 1000:.1f}')\n"
+)
+
+
+def cold_start() -> dict[str, float]:
+    """A fresh interpreter: import + build the assistant, and until the first reply."""
+    wall0 = time.perf_counter()
+    out = subprocess.run([sys.executable, "-c", _COLD], check=True, capture_output=True, text=True)
+    wall = (time.perf_counter() - wall0) * 1000
+    ready, first = (float(x) for x in out.stdout.split())
+    return {"ready_ms": ready, "first_reply_ms": first, "process_total_ms": round(wall, 1)}
+
+
+def _pin_one_core() -> str:
+    try:
+        os.sched_setaffinity(0, {min(os.sched_getaffinity(0))})
+        return "pinned to one core"
+    except (AttributeError, OSError):
+        return "not pinned"
+
+
+def turn_latencies(cases: list[dict[str, Any]], rounds: int) -> list[float]:
+    from .assistant import Assistant
+    from .vehicle import SimulatedVehicle
+
+    out: list[float] = []
+    for _ in range(rounds):
+        for case in cases:
+            assistant = Assistant(SimulatedVehicle(case.get("setup") or {}))
+            for turn in case.get("turns", []):
+                out.append(assistant.turn(turn.get("text", ""), zone=turn.get("zone")).latency_ms)
+    return out
+
+
+def run(corpus: list[Path], rounds: int = 3) -> dict[str, Any]:
+    cold = cold_start()
+    pinning = _pin_one_core()
+    cases = load_cases(corpus)
+    turn_latencies(cases[:50], 1)  # warm caches the way a running car would have them
+    gc.collect()
+    lat = turn_latencies(cases, rounds)
+    rss_mb = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+    return {
+        "machine": f"{platform.machine()}, {os.cpu_count()} cores, Python {platform.python_version()}, {pinning}",
+        "turns": len(lat),
+        "latency_ms": {q: round(percentile(lat, v), 3) for q, v in
+                       (("p50", 0.5), ("p95", 0.95), ("p99", 0.99), ("max", 1.0))},
+        "cold_start_ms": cold,
+        "peak_rss_mb": round(rss_mb, 1),
+    }
+
+
+def main(corpus: list[Path], rounds: int, as_json: bool) -> int:
+    result = run(corpus, rounds)
+    if as_json:
+        print(json.dumps(result, indent=2))
+        return 0
+    lat, cold = result["latency_ms"], result["cold_start_ms"]
+    print(f"machine: {result['machine']}")
+    print(f"edge turns: {result['turns']}  p50 {lat['p50']} ms  p95 {lat['p95']} ms  "
+          f"p99 {lat['p99']} ms  max {lat['max']} ms")
+    print(f"cold start: ready {cold['ready_ms']} ms, first reply {cold['first_reply_ms']} ms, "
+          f"whole process {cold['process_total_ms']} ms")
+    print(f"peak RSS: {result['peak_rss_mb']} MB")
+    return 0

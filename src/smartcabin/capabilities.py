@@ -1,0 +1,114 @@
+"""The capability catalog (data/capabilities.yaml) as typed objects.
+
+One declaration per function drives the parser, planner, safety policy, replies,
+LLM tool schemas and docs; see the YAML file's header for the fields.
+"""
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from functools import lru_cache
+from typing import Any
+
+from .datafiles import load_yaml
+from .signals import SignalSpec, load_signals
+from .zones import scheme_names, to_scheme, all_seats
+
+KINDS = ("level", "switch", "mode", "action", "query")
+
+
+@dataclass(frozen=True)
+class ValueRange:
+    unit: str
+    min: float
+    max: float
+    step: float
+    big_step: float
+    round: float = 1.0
+    level_scale: float | None = None  # "level n" means n * level_scale
+    sign: int = 1  # -1: the signal stores the level negated (seat ventilation)
+
+    def clamp(self, v: float) -> float:
+        return min(self.max, max(self.min, v))
+
+    def snap(self, v: float) -> float:
+        r = round(v / self.round) * self.round
+        return int(r) if float(r).is_integer() else round(r, 2)
+
+
+@dataclass(frozen=True)
+class Capability:
+    id: str
+    domain: str
+    kind: str
+    name: dict[str, str]
+    description: dict[str, str]
+    safety: str
+    signal: str | None = None
+    zones: str | None = None
+    default_zone: str = "all"
+    value: ValueRange | None = None
+    presets: dict[str, Any] = field(default_factory=dict)
+    options: dict[str, dict[str, str]] = field(default_factory=dict)
+    order: tuple[str, ...] = ()
+    values: dict[str, Any] = field(default_factory=dict)  # switch: on/off signal values
+    on_also: dict[str, Any] = field(default_factory=dict)
+    params: dict[str, dict[str, str]] = field(default_factory=dict)
+    writes: dict[str, Any] = field(default_factory=dict)
+    resume_writes: dict[str, Any] = field(default_factory=dict)
+    reads: tuple[str, ...] = ()
+
+    def zone_names(self, seats: tuple[str, ...] | None) -> list[str | None]:
+        """Scheme zone names for seats (None = every seat); [None] for whole-car functions."""
+        if not self.zones:
+            return [None]
+        return to_scheme(self.zones, seats if seats is not None else all_seats(self.zones))
+
+    def path(self, zone: str | None, template: str | None = None) -> str:
+        t = template or self.signal or ""
+        return t.replace("{zone}", zone) if zone is not None else t
+
+    def switch_value(self, on: bool) -> Any:
+        return self.values.get("on" if on else "off", on)
+
+
+def _build(cid: str, d: dict[str, Any]) -> Capability:
+    v = d.get("value")
+    vr = None
+    if v:
+        vr = ValueRange(unit=v["unit"], min=v["min"], max=v["max"], step=v["step"],
+                        big_step=v.get("big_step", v["step"] * 3), round=v.get("round", 1),
+                        level_scale=v.get("level_scale"), sign=v.get("sign", 1))
+    return Capability(
+        id=cid, domain=d["domain"], kind=d["kind"], name=d["name"], description=d["description"],
+        safety=d["safety"], signal=d.get("signal"), zones=d.get("zones"),
+        default_zone=d.get("default_zone", "all"), value=vr, presets=d.get("presets", {}),
+        options=d.get("options", {}), order=tuple(d.get("order", ())),
+        values=d.get("values") or {k: d[k] for k in ("on", "off") if k in d},
+        on_also=d.get("on_also", {}), params=d.get("params", {}), writes=d.get("writes", {}),
+        resume_writes=d.get("resume_writes", {}), reads=tuple(d.get("reads", ())),
+    )
+
+
+def _check(cap: Capability, signals: dict[str, SignalSpec]) -> None:
+    """Fail at load time on a catalog entry that names an unknown signal or scheme."""
+    if cap.kind not in KINDS:
+        raise ValueError(f"{cap.id}: unknown kind {cap.kind}")
+    if cap.zones and cap.zones not in scheme_names():
+        raise ValueError(f"{cap.id}: unknown zone scheme {cap.zones}")
+    templates = [cap.signal] if cap.signal else []
+    templates += list(cap.writes) + list(cap.on_also) + list(cap.reads)
+    for t in templates:
+        for zone in cap.zone_names(None):
+            p = cap.path(zone, t)
+            if p not in signals:
+                raise ValueError(f"{cap.id}: unknown signal {p}")
+
+
+@lru_cache(maxsize=1)
+def load_catalog() -> dict[str, Capability]:
+    raw = load_yaml("smartcabin.data", "capabilities.yaml")
+    signals = load_signals()
+    catalog = {cid: _build(cid, d) for cid, d in raw.items()}
+    for cap in catalog.values():
+        _check(cap, signals)
+    return catalog

@@ -1,0 +1,56 @@
+"""The interactive chat of `make run`: type a command, see the reply and what changed."""
+from __future__ import annotations
+
+import json
+import sys
+
+from .assistant import Assistant
+from .signals import SignalError
+from .vehicle import SimulatedVehicle
+from .zones import SEATS
+
+HELP = """Type a command in Chinese or English, e.g. "打开空调" or "open my window halfway".
+  /zone SEAT        speak from another seat: """ + ", ".join(SEATS) + """
+  /set PATH VALUE   set a signal, e.g. /set Vehicle.Speed 80
+  /get PATH         read a signal
+  /help  /quit"""
+
+
+def run_chat(zone: str = "Row1.DriverSide", stdin=sys.stdin, stdout=sys.stdout) -> int:
+    vehicle = SimulatedVehicle()
+    assistant = Assistant(vehicle)
+    interactive = stdin.isatty()
+    print("smartcabin on the embedded simulator. /help for commands, /quit to leave.", file=stdout)
+    while True:
+        if interactive:
+            print(f"[{zone}] you> ", end="", file=stdout, flush=True)
+        line = stdin.readline()
+        if not line:
+            return 0
+        line = line.strip()
+        if not line:
+            continue
+        if line.startswith("/"):
+            cmd, *rest = line.split(maxsplit=2)
+            if cmd in ("/quit", "/exit"):
+                return 0
+            if cmd == "/help":
+                print(HELP, file=stdout)
+            elif cmd == "/zone" and rest and rest[0] in SEATS:
+                zone = rest[0]
+                print(f"speaking from {zone}", file=stdout)
+            elif cmd == "/set" and len(rest) == 2:
+                try:
+                    vehicle.set_sensor(rest[0], json.loads(rest[1]) if rest[1][:1] not in "ABCDEFGHIJKLMNOPQRSTUVWXYZ" else rest[1])
+                    print(f"{rest[0]} = {vehicle.get(rest[0])!r}", file=stdout)
+                except (SignalError, ValueError) as exc:
+                    print(f"error: {exc}", file=stdout)
+            elif cmd == "/get" and rest:
+                print(f"{rest[0]} = {vehicle.get(rest[0])!r}", file=stdout)
+            else:
+                print(HELP, file=stdout)
+            continue
+        result = assistant.turn(line, zone=zone)
+        print(f"assistant> {result.reply}   [{result.outcome}, {result.latency_ms:.1f} ms]", file=stdout)
+        for path, value in result.changes.items():
+            print(f"    {path} = {json.dumps(value, ensure_ascii=False)}", file=stdout)

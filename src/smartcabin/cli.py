@@ -1,0 +1,125 @@
+"""The `smartcabin` command line."""
+from __future__ import annotations
+
+import argparse
+import glob
+import json
+import sys
+from pathlib import Path
+
+from .zones import SEATS
+
+DEFAULT_CORPUS = "data/eval/*.jsonl"
+
+
+def _corpus(paths: list[str]) -> list[Path]:
+    out: list[Path] = []
+    for p in paths or [DEFAULT_CORPUS]:
+        out += [Path(x) for x in sorted(glob.glob(p))] if any(c in p for c in "*?[") else [Path(p)]
+    return out
+
+
+def _format_value(v: object) -> str:
+    return json.dumps(v, ensure_ascii=False)
+
+
+def cmd_say(args: argparse.Namespace) -> int:
+    from .assistant import Assistant
+    from .vehicle import SimulatedVehicle
+
+    setup = json.loads(args.setup) if args.setup else {}
+    assistant = Assistant(SimulatedVehicle(setup))
+    result = assistant.turn(args.text, zone=args.zone)
+    if args.json:
+        print(json.dumps(result.to_dict(), ensure_ascii=False))
+    else:
+        print(result.reply)
+        for path, value in result.changes.items():
+            print(f"  {path} = {_format_value(value)}")
+    return 0
+
+
+def cmd_parse(args: argparse.Namespace) -> int:
+    from .understanding import parse
+
+    u = parse(args.text)
+    data = u.to_dict()
+    print(json.dumps(data, ensure_ascii=False, indent=None if args.json else 2))
+    return 0
+
+
+def cmd_eval(args: argparse.Namespace) -> int:
+    from .evaluation import evaluate
+
+    files = _corpus(args.files)
+    result = evaluate(files)
+    if args.report:
+        Path(args.report).write_text(json.dumps(result, ensure_ascii=False, indent=1), encoding="utf-8")
+    s = result["summary"]
+    print(f"cases {s['cases']}  passed {s['passed']}  accuracy {s['accuracy']:.3f}")
+    print("by language: " + "  ".join(f"{k} {v:.3f}" for k, v in s["by_lang"].items()))
+    print("by domain:   " + "  ".join(f"{k} {v:.3f}" for k, v in s["by_domain"].items()))
+    lat = s["latency_ms"]
+    print(f"latency ms: p50 {lat['p50']}  p95 {lat['p95']}  p99 {lat['p99']}   routes {s['routes']}")
+    if args.failures:
+        for c in result["cases"]:
+            if not c["passed"]:
+                texts = " | ".join(t["text"] for t in c["turns"])
+                print(f"FAIL {c['id']}: {texts}\n     " + "\n     ".join(c["failures"]))
+    return 0
+
+
+def cmd_bench(args: argparse.Namespace) -> int:
+    from .bench import main as bench_main
+
+    return bench_main(_corpus(args.files), args.rounds, args.json)
+
+
+def cmd_chat(args: argparse.Namespace) -> int:
+    from .chat import run_chat
+
+    return run_chat(zone=args.zone)
+
+
+def main(argv: list[str] | None = None) -> int:
+    ap = argparse.ArgumentParser(prog="smartcabin", description="Edge-first cockpit assistant.")
+    sub = ap.add_subparsers(dest="command", required=True)
+
+    p = sub.add_parser("chat", help="talk to the assistant on the embedded simulator")
+    p.add_argument("--zone", choices=SEATS, default="Row1.DriverSide", help="speaker's seat")
+    p.set_defaults(func=cmd_chat)
+
+    p = sub.add_parser("say", help="one turn on a fresh simulated car")
+    p.add_argument("text")
+    p.add_argument("--zone", choices=SEATS, default="Row1.DriverSide", help="speaker's seat")
+    p.add_argument("--setup", help='initial signals as JSON, e.g. \'{"Vehicle.Speed": 60}\'')
+    p.add_argument("--json", action="store_true", help="print the turn object of eval-format.md")
+    p.set_defaults(func=cmd_say)
+
+    p = sub.add_parser("parse", help="show the understanding of a sentence (debugging)")
+    p.add_argument("text")
+    p.add_argument("--json", action="store_true", help="one line of JSON")
+    p.set_defaults(func=cmd_parse)
+
+    p = sub.add_parser("eval", help="run evaluation cases (eval-format.md)")
+    p.add_argument("files", nargs="*", help=f"JSONL files (default {DEFAULT_CORPUS})")
+    p.add_argument("--report", help="write the JSON report here")
+    p.add_argument("--failures", action="store_true", help="list failing cases")
+    p.set_defaults(func=cmd_eval)
+
+    p = sub.add_parser("bench", help="edge latency percentiles, cold start, peak RSS")
+    p.add_argument("files", nargs="*", help=f"JSONL corpus (default {DEFAULT_CORPUS})")
+    p.add_argument("--rounds", type=int, default=3)
+    p.add_argument("--json", action="store_true")
+    p.set_defaults(func=cmd_bench)
+
+    args = ap.parse_args(argv)
+    try:
+        return args.func(args)
+    except (FileNotFoundError, ValueError) as exc:
+        print(f"smartcabin: {exc}", file=sys.stderr)
+        return 2
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,31 @@
+"""Reading the YAML data shipped in smartcabin/data."""
+from __future__ import annotations
+
+from importlib import resources
+from typing import Any
+
+import yaml
+
+_LOADER = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
+
+
+def _keys(node: Any) -> Any:
+    # YAML 1.1 reads the keys `on:` and `off:` as booleans; our data means the words.
+    if isinstance(node, dict):
+        return {({True: "on", False: "off"}.get(k, k) if isinstance(k, bool) else k): _keys(v)
+                for k, v in node.items()}
+    if isinstance(node, list):
+        return [_keys(v) for v in node]
+    return node
+
+
+def parse_yaml(text: str) -> Any:
+    return _keys(yaml.load(text, Loader=_LOADER))
+
+
+def load_yaml(package: str, name: str) -> Any:
+    return parse_yaml(resources.files(package).joinpath(name).read_text(encoding="utf-8"))
+
+
+def read_text(package: str, name: str) -> str:
+    return resources.files(package).joinpath(name).read_text(encoding="utf-8")

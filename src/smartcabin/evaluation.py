@@ -1,0 +1,135 @@
+"""`smartcabin eval`: run cases of eval-format.md against fresh simulated cars."""
+from __future__ import annotations
+
+import json
+import math
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any, Iterable
+
+from .assistant import Assistant
+from .signals import SignalError
+from .vehicle import SimulatedVehicle
+
+
+def matches(value: Any, matcher: Any) -> bool:
+    """One matcher of eval-format.md against a signal value."""
+    if isinstance(matcher, dict):
+        ok = True
+        if "min" in matcher or "max" in matcher:
+            if not _is_num(value):
+                return False
+            ok &= value >= matcher.get("min", -math.inf) - 1e-9
+            ok &= value <= matcher.get("max", math.inf) + 1e-9
+        if "in" in matcher:
+            ok &= any(_equal(value, v) for v in matcher["in"])
+        if "not" in matcher:
+            ok &= not _equal(value, matcher["not"])
+        if "contains" in matcher:
+            ok &= isinstance(value, str) and str(matcher["contains"]).lower() in value.lower()
+        return bool(ok)
+    return _equal(value, matcher)
+
+
+def _is_num(v: Any) -> bool:
+    return isinstance(v, (int, float)) and not isinstance(v, bool)
+
+
+def _equal(a: Any, b: Any) -> bool:
+    if _is_num(a) and _is_num(b):
+        return abs(a - b) <= 0.01
+    return a == b
+
+
+@dataclass
+class CaseResult:
+    id: str
+    passed: bool
+    failures: list[str]
+    turns: list[dict[str, Any]]
+    lang: str
+    domain: str
+
+
+def run_case(case: dict[str, Any]) -> CaseResult:
+    cid = str(case.get("id", "?"))
+    failures: list[str] = []
+    try:
+        vehicle = SimulatedVehicle(case.get("setup") or {})
+    except SignalError as exc:
+        return CaseResult(cid, False, [f"setup: {exc}"], [], case.get("lang", "?"), cid.split("-")[0])
+    start = vehicle.snapshot()
+    assistant = Assistant(vehicle)
+    turns = []
+    last = None
+    for turn in case.get("turns", []):
+        last = assistant.turn(turn.get("text", ""), zone=turn.get("zone"))
+        turns.append(last.to_dict())
+    final = vehicle.snapshot()
+    for path, matcher in (case.get("expect") or {}).items():
+        if not matches(final.get(path), matcher):
+            failures.append(f"{path}: got {final.get(path)!r}, want {matcher!r}")
+    if case.get("expect_any"):
+        if not any(all(matches(final.get(p), m) for p, m in alt.items()) for alt in case["expect_any"]):
+            failures.append("expect_any: no alternative holds")
+    for path in case.get("unchanged") or []:
+        if final.get(path) != start.get(path):
+            failures.append(f"{path}: changed from {start.get(path)!r} to {final.get(path)!r}")
+    want = case.get("outcome")
+    if want and (last is None or last.outcome != want):
+        failures.append(f"outcome: got {last.outcome if last else None}, want {want}")
+    return CaseResult(cid, not failures, failures, turns, case.get("lang", "?"), cid.split("-")[0])
+
+
+def load_cases(paths: Iterable[str | Path]) -> list[dict[str, Any]]:
+    cases = []
+    for path in paths:
+        with open(path, encoding="utf-8") as f:
+            for n, line in enumerate(f, 1):
+                if line.strip():
+                    try:
+                        cases.append(json.loads(line))
+                    except json.JSONDecodeError as exc:
+                        raise ValueError(f"{path}:{n}: not JSON: {exc}") from exc
+    return cases
+
+
+def percentile(values: list[float], q: float) -> float:
+    if not values:
+        return 0.0
+    s = sorted(values)
+    k = (len(s) - 1) * q
+    lo, hi = math.floor(k), math.ceil(k)
+    return s[lo] + (s[hi] - s[lo]) * (k - lo)
+
+
+def report(results: list[CaseResult]) -> dict[str, Any]:
+    def acc(rs: list[CaseResult]) -> float:
+        return round(sum(r.passed for r in rs) / len(rs), 4) if rs else 0.0
+
+    by_lang: dict[str, list[CaseResult]] = {}
+    by_domain: dict[str, list[CaseResult]] = {}
+    for r in results:
+        by_lang.setdefault(r.lang, []).append(r)
+        by_domain.setdefault(r.domain, []).append(r)
+    latencies = [t["latency_ms"] for r in results for t in r.turns]
+    routes: dict[str, int] = {"edge": 0, "local_llm": 0, "cloud_llm": 0}
+    for r in results:
+        for t in r.turns:
+            routes[t["route"]] = routes.get(t["route"], 0) + 1
+    return {
+        "summary": {
+            "cases": len(results), "passed": sum(r.passed for r in results), "accuracy": acc(results),
+            "by_lang": {k: acc(v) for k, v in sorted(by_lang.items())},
+            "by_domain": {k: acc(v) for k, v in sorted(by_domain.items())},
+            "latency_ms": {q: round(percentile(latencies, v), 3)
+                           for q, v in (("p50", 0.5), ("p95", 0.95), ("p99", 0.99))},
+            "routes": routes,
+        },
+        "cases": [{"id": r.id, "passed": r.passed, "failures": r.failures, "turns": r.turns}
+                  for r in results],
+    }
+
+
+def evaluate(paths: Iterable[str | Path]) -> dict[str, Any]:
+    return report([run_case(c) for c in load_cases(paths)])

@@ -1,0 +1,226 @@
+"""Planning: resolved intents -> concrete VSS writes, computed from the vehicle state.
+
+Relative values, presets, unit conversion and range checks live here, driven by
+the capability catalog; nothing here knows a language.
+"""
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Any
+
+from .capabilities import Capability, load_catalog
+from .signals import SignalError, Value
+from .understanding.types import Intent
+from .vehicle import Vehicle, Write
+from .zones import SEATS, to_scheme
+
+_UP = {"up": 1, "more": 1, "down": -1, "less": -1}
+
+
+@dataclass
+class Action:
+    cap: Capability
+    intent: Intent
+    zones: list[str | None]
+    seats: tuple[str, ...]  # the seats the action was resolved to (for follow-ups)
+    writes: list[Write] = field(default_factory=list)
+    values: dict[str | None, Any] = field(default_factory=dict)  # zone -> resulting value (replies)
+    at_limit: bool = False
+    explicit_zone: bool = False
+
+
+@dataclass
+class Problem:
+    kind: str  # out_of_range | unsupported | invalid
+    cap: Capability | None
+    detail: dict[str, Any] = field(default_factory=dict)
+
+
+@dataclass
+class Plan:
+    actions: list[Action] = field(default_factory=list)
+    problems: list[Problem] = field(default_factory=list)
+
+
+def resolve_seats(cap: Capability, seats: tuple[str, ...] | None, speaker: str) -> tuple[str, ...]:
+    """The seats an intent addresses: explicit ones, else the capability's default."""
+    if seats is None or seats == ("speaker",):
+        default = "speaker" if seats == ("speaker",) else cap.default_zone
+        if default == "speaker":
+            return (speaker,)
+        if default == "front":
+            return ("Row1.DriverSide", "Row1.PassengerSide")
+        return SEATS
+    if seats == ("all",):
+        return SEATS
+    return tuple(s if s != "speaker" else speaker for s in seats)
+
+
+def _zones(cap: Capability, seats: tuple[str, ...]) -> list[str | None]:
+    if not cap.zones:
+        return [None]
+    if seats == SEATS:
+        return cap.zone_names(None)
+    return to_scheme(cap.zones, seats)
+
+
+def _to_celsius(value: float, unit: str | None, lang_hint_f: bool, relative: bool) -> float:
+    fahrenheit = unit == "fahrenheit" or (unit in ("deg", None) and lang_hint_f and not relative
+                                          and 50 <= value <= 90)
+    if not fahrenheit:
+        return value
+    return value * 5 / 9 if relative else (value - 32) * 5 / 9
+
+
+def _level_target(cap: Capability, it: Intent, current: float, fahrenheit_ok: bool) -> tuple[float | None, str | None]:
+    """(new value in the capability's unit, problem) for a level capability."""
+    vr = cap.value
+    assert vr is not None
+    op = it.op
+    if op in ("max", "min") or (op == "preset" and it.preset) or op in ("on", "off"):
+        name = it.preset if op == "preset" else op
+        if name in cap.presets:
+            return float(cap.presets[name]), None
+        if name == "max":
+            return vr.max, None
+        if name == "min":
+            return vr.min, None
+        return None, "unsupported"
+    sign = _UP.get(op or "", 1)
+    if cap.id == "window.position" and op in ("up", "down"):
+        sign = -sign  # raising a window closes it
+    if it.value is not None:
+        v = float(it.value)
+        if cap.id == "hvac.temperature":
+            v = _to_celsius(v, it.unit, fahrenheit_ok, it.relative)
+        elif it.unit == "level" and vr.level_scale:
+            v *= vr.level_scale
+        elif it.unit is None and vr.level_scale and vr.unit == "percent" and v <= 10 and not it.relative \
+                and float(v).is_integer() and cap.id not in ("media.volume",):
+            v *= vr.level_scale  # "fan to 3": a level, not 3 %
+        elif it.unit == "percent" and vr.unit == "level":
+            v = round(v / 100 * vr.max)
+        if it.relative:
+            return current + sign * abs(v), None
+        if op in ("down", "less") and v < 0:
+            v = -v
+        return v, None
+    if op in _UP:
+        step = vr.big_step if it.mag == "big" else vr.step
+        return current + sign * step, None
+    return None, "unsupported"
+
+
+def _mode_target(cap: Capability, it: Intent, current: Any) -> Any:
+    if it.option:
+        return it.option if it.option in cap.options else None
+    if it.op in ("on", "off"):
+        return cap.values.get(it.op)
+    if it.op in _UP and cap.order:
+        idx = cap.order.index(current) if current in cap.order else 0
+        idx = max(0, min(len(cap.order) - 1, idx + _UP[it.op]))
+        return cap.order[idx]
+    return None
+
+
+def _fill(template: Any, slots: dict[str, str]) -> Any:
+    if isinstance(template, str) and "{" in template:
+        out = template
+        for key in ("track", "artist", "genre", "collection", "place", "contact", "number", "color"):
+            out = out.replace("{" + key + "}", slots.get(key, ""))
+        return out
+    return template
+
+
+def plan(intents: list[Intent], vehicle: Vehicle, speaker: str, lang: str = "en") -> Plan:
+    catalog = load_catalog()
+    result = Plan()
+    for it in intents:
+        cap = catalog.get(it.cap or "")
+        if cap is None:
+            result.problems.append(Problem("unsupported", None, {"intent": it}))
+            continue
+        seats = resolve_seats(cap, it.seats, speaker)
+        action = Action(cap=cap, intent=it, zones=_zones(cap, seats), seats=seats,
+                        explicit_zone=it.seats not in (None, ("speaker",)))
+        problem = _plan_action(action, vehicle, lang == "en")
+        if problem is not None:
+            result.problems.append(problem)
+            continue
+        try:
+            action.writes = [Write(w.path, vehicle.validate(w.path, w.value)) for w in action.writes]
+        except SignalError as exc:
+            result.problems.append(Problem("invalid", cap, {"error": str(exc)}))
+            continue
+        if action.writes or cap.kind == "query":
+            result.actions.append(action)
+    return result
+
+
+def _plan_action(a: Action, vehicle: Vehicle, fahrenheit_ok: bool) -> Problem | None:
+    cap, it = a.cap, a.intent
+    if cap.kind == "query":
+        if it.op != "query":
+            return Problem("unsupported", cap)
+        a.values = {path: vehicle.get(path) for path in cap.reads}
+        return None
+    if it.op == "query":
+        for zone in a.zones:
+            a.values[zone] = vehicle.get(cap.path(zone))
+        return None
+    for zone in a.zones:
+        path = cap.path(zone)
+        current = vehicle.get(path)
+        if cap.kind == "level":
+            vr = cap.value
+            assert vr is not None
+            cur_level = max(0.0, float(current or 0) * vr.sign) if vr.sign < 0 else float(current or 0)
+            target, err = _level_target(cap, it, cur_level, fahrenheit_ok)
+            if err:
+                return Problem(err, cap, {"op": it.op})
+            assert target is not None
+            if not it.relative and it.op not in _UP and not (vr.min <= target <= vr.max):
+                return Problem("out_of_range", cap, {"value": target, "min": vr.min, "max": vr.max})
+            clamped = vr.snap(vr.clamp(target))
+            a.at_limit = a.at_limit or clamped != vr.snap(target)
+            a.values[zone] = clamped
+            if vr.sign < 0 and clamped == 0 and float(current or 0) > 0:
+                continue  # "ventilation off" while the seat heats: nothing to stop
+            if vr.sign > 0 and cap.id == "seat.heating" and clamped == 0 and float(current or 0) < 0:
+                continue
+            a.writes.append(Write(path, clamped * vr.sign if vr.sign < 0 else clamped))
+        elif cap.kind == "switch":
+            on = it.op not in ("off", "down", "less", "min")
+            value = cap.switch_value(on)
+            a.values[zone] = on
+            a.writes.append(Write(path, value))
+            if on:
+                a.writes += [Write(cap.path(zone, p), v) for p, v in cap.on_also.items()]
+        elif cap.kind == "mode":
+            value = _mode_target(cap, it, current)
+            if value is None:
+                return Problem("unsupported", cap, {"op": it.op})
+            a.values[zone] = value
+            a.writes.append(Write(path, value))
+        else:  # action
+            writes = cap.writes
+            if cap.id == "media.play" and not it.slots and cap.resume_writes:
+                writes = cap.resume_writes
+            for p, v in writes.items():
+                a.writes.append(Write(cap.path(zone, p), _fill(v, it.slots)))
+            a.values[zone] = dict(it.slots)
+    return None
+
+
+def undo_writes(previous: dict[str, Value | None], vehicle: Vehicle) -> list[Write]:
+    """Writes that restore actuators to their values before the last turn."""
+    out = []
+    for path, value in previous.items():
+        if value is None:
+            continue
+        try:
+            vehicle.validate(path, value)
+        except SignalError:
+            continue  # a derived sensor: it follows its actuator back
+        out.append(Write(path, value))
+    return out

@@ -1,0 +1,143 @@
+"""Short spoken replies in the user's language, worded from data/replies.yaml."""
+from __future__ import annotations
+
+from functools import lru_cache
+from typing import Any
+
+from .capabilities import Capability
+from .datafiles import load_yaml
+from .planning import Action, Problem
+
+_POSITIONS = {"window.position", "sunroof.position", "sunroof.shade", "trunk.position"}
+
+
+@lru_cache(maxsize=1)
+def _all() -> dict[str, Any]:
+    return load_yaml("smartcabin.data", "replies.yaml")
+
+
+def phrases(lang: str) -> dict[str, Any]:
+    return _all()[lang if lang in _all() else "en"]
+
+
+def _num(v: Any) -> str:
+    if isinstance(v, float) and v.is_integer():
+        v = int(v)
+    return str(v)
+
+
+@lru_cache(maxsize=2)
+def _color_names(lang: str) -> dict[str, str]:
+    from .understanding.lexicon import load_lexicon  # colour names live in the lexicon
+    raw = load_lexicon(lang).raw.get("colors", {})
+    return {hexv: names[0] for hexv, names in raw.items()}
+
+
+def _name(cap: Capability, lang: str, zone_label: str) -> str:
+    name = cap.name.get(lang, cap.name["en"])
+    return name if zone_label or lang == "zh" else name[:1].upper() + name[1:]
+
+
+def _zone_label(a: Action, lang: str) -> str:
+    p = phrases(lang)
+    if not a.cap.zones or not a.explicit_zone and len(a.zones) == 1:
+        return ""
+    if len(a.zones) == len(a.cap.zone_names(None)) and len(a.zones) > 1:
+        return p["all_zones"]
+    labels = [p["zones"].get(z or "", "").strip() for z in a.zones]
+    text = p["zone_join"].join(labels)
+    return text + (" " if lang == "en" else "")
+
+
+def _value_text(cap: Capability, value: Any, lang: str) -> str:
+    p = phrases(lang)
+    if cap.kind == "mode":
+        return cap.options.get(value, {}).get(lang, str(value))
+    if isinstance(value, bool):
+        return p["on_word"] if value else p["off_word"]
+    if cap.value and cap.value.unit == "level":
+        return p["level_word"].format(value=_num(value))
+    unit = p["units"].get(cap.value.unit if cap.value else "", "")
+    return f"{_num(value)}{unit}"
+
+
+def describe(a: Action, lang: str) -> str:
+    p = phrases(lang)
+    cap, it = a.cap, a.intent
+    zone = _zone_label(a, lang)
+    name = _name(cap, lang, zone)
+    value = next(iter(a.values.values()), None)
+    special = p["actions"]
+    if cap.kind == "query":
+        return _query(cap, a, lang)
+    if it.op == "query":
+        return p["query_value"].format(zone=zone, name=name, value=_value_text(cap, value, lang))
+    if cap.kind == "action":
+        return _action(cap, value or {}, lang)
+    if cap.kind == "switch":
+        on = bool(value)
+        if cap.id in special:
+            return special[cap.id]["on" if on else "off"].format(zone=zone)
+        return p["switch_on" if on else "switch_off"].format(zone=zone, name=name)
+    if cap.kind == "mode":
+        return p["mode_set"].format(zone=zone, name=name, value=_value_text(cap, value, lang))
+    if cap.id in _POSITIONS:
+        key = "position_tilt" if value < 0 else "position_closed" if value == 0 else \
+            "position_open" if value == 100 else "position_partial"
+        return p[key].format(zone=zone, name=name, value=_value_text(cap, value, lang))
+    key = "level_limit" if a.at_limit else "level_set"
+    return p[key].format(zone=zone, name=name, value=_value_text(cap, value, lang))
+
+
+def _action(cap: Capability, slots: dict[str, str], lang: str) -> str:
+    s = phrases(lang)["actions"]
+    if cap.id == "media.play":
+        if slots.get("track") and slots.get("artist"):
+            key = "media.play_track_artist"
+        else:
+            key = next((f"media.play_{k}" for k in ("track", "artist", "genre", "collection")
+                        if slots.get(k)), "media.resume")
+        return s[key].format(**slots)
+    if cap.id == "navigation.go":
+        place = slots.get("place", "")
+        key = {"HOME": "navigation.home", "WORK": "navigation.work"}.get(place, "navigation.go")
+        return s[key].format(place=place)
+    if cap.id == "phone.call":
+        key = "phone.call_contact" if slots.get("contact") else "phone.call_number"
+        return s[key].format(contact=slots.get("contact", ""), number=slots.get("number", ""))
+    if cap.id == "lights.ambient_color":
+        color = slots.get("color", "")
+        return s[cap.id].format(color=_color_names(lang).get(color, color))
+    return s.get(cap.id, cap.name.get(lang, cap.id))
+
+
+def _query(cap: Capability, a: Action, lang: str, vehicle_values: dict[str, Any] | None = None) -> str:
+    q = phrases(lang)["queries"]
+    values = a.values
+    if cap.id == "vehicle.tyre_pressure":
+        nums = [v for v in values.values() if v is not None]
+        low = any(v < 200 for v in nums)
+        return q["vehicle.tyre_pressure_low" if low else cap.id].format(value=", ".join(_num(v) for v in nums))
+    value = next(iter(values.values()), None)
+    if value is None:
+        return phrases(lang)["failed"]
+    if cap.id == "vehicle.range":
+        value = round(value / 1000)
+    return q[cap.id].format(value=_num(round(value, 1) if isinstance(value, float) else value))
+
+
+def problem(pr: Problem, lang: str) -> str:
+    p = phrases(lang)
+    name = pr.cap.name.get(lang, "") if pr.cap else ""
+    if pr.kind == "out_of_range":
+        name = name[:1].upper() + name[1:] if lang == "en" else name
+        return p["out_of_range"].format(name=name, min=_num(pr.detail["min"]), max=_num(pr.detail["max"]))
+    if pr.kind == "unsupported" and pr.cap is not None:
+        return p["unsupported"].format(name=name)
+    return p["failed"]
+
+
+def join(parts: list[str], lang: str) -> str:
+    parts = [x for x in parts if x]
+    sep = phrases(lang)["joiner"]
+    return sep.join(parts)

@@ -1,0 +1,157 @@
+"""Requests that carry a name as said: play a song, navigate to a place, call someone.
+
+A verb at the start of the clause opens a free-text slot; the rest of the clause,
+minus politeness, is the name. Lexicon lists (artists, genres, markers) only decide
+which slot the name fills, so unknown names still work.
+"""
+from __future__ import annotations
+
+import re
+from typing import TYPE_CHECKING, Any
+
+from .types import Intent
+
+if TYPE_CHECKING:
+    from .lexicon import Lexicon
+
+_TRAIL = {
+    "zh": re.compile(r"(吧|啊|呀|呢|嘛|哦|哈|了|一下|一首|好吗|好不好|可以吗|行吗|谢谢|去|那里|那儿|这首歌|这首|的电话|电话|的歌曲|歌曲|的歌|好了|\s)+$"),
+    "en": re.compile(r"(\s+(please|now|thanks|thank you|for me|for us|right now|again|real quick|ok|okay|then|instead))+$"),
+}
+_LEAD = {
+    "zh": re.compile(r"^(一下|一个|的)+"),
+    "en": re.compile(r"^((some|me|us|the song|a song called|the track|a song|song|track|something called|called|by the name of|to)\s+)+"),
+}
+_MEDIA_LEAD = {"zh": re.compile(r"^(一首|首|一些|一点|点|个|些|首歌|几首)+")}
+_NOTHING = re.compile(r"^\b$")
+_DIGITS = re.compile(r"^\+?[\d\s-]{3,}$")
+_NOT_PLACE = re.compile(r"^(\d+(\.\d+)?\s*(度|%|档)|掉|了|吧|掉吧)")
+_BARE_NAV = {"go", "head", "take me", "take us", "navigate", "回"}
+
+
+def _strip_fillers(lex: "Lexicon", text: str) -> str:
+    fillers = lex.words.get("fillers", ())
+    changed = True
+    while changed and text:
+        changed = False
+        for f in sorted(fillers, key=len, reverse=True):
+            if text.startswith(f) and (lex.lang == "zh" or text[len(f):len(f) + 1] in ("", " ")):
+                text = text[len(f):].lstrip()
+                changed = True
+                break
+    return text
+
+
+def _clean(lex: "Lexicon", name: str) -> str:
+    name = _TRAIL[lex.lang].sub("", name.strip())
+    name = _LEAD[lex.lang].sub("", name).strip(" \"'“”「」《》")
+    return name
+
+
+def _blocked(spans: list[Any], start: int, verb_end: int) -> bool:
+    """A longer lexicon phrase at the verb ("play a video", "放下"), or a device right after it."""
+    for s in spans:
+        if s.start <= start and s.end > verb_end and s.tag in ("phrase", "op", "dev"):
+            return True
+        if verb_end <= s.start <= verb_end + 1 and s.tag in ("dev", "op") and s.payload not in (
+                "media.play", "navigation.go", "on", "set"):
+            return True
+    return False
+
+
+def _media(lex: "Lexicon", name: str) -> Intent:
+    words = lex.words
+    slots: dict[str, str] = {}
+    if lex.lang == "zh":
+        for marker in words.get("marker_artist", ()):
+            if name.endswith(marker):
+                slots["artist"] = name[: -len(marker)]
+                name = ""
+                break
+        if name and "的" in name and not any(c in name for c in words.get("marker_collection", ())):
+            artist, _, track = name.partition("的")
+            if artist and track:
+                slots["artist"], name = artist, track
+    else:
+        m = re.match(r"^(.*?)\s+by\s+(.+)$", name)
+        if m:
+            first, artist = m.group(1).strip(), m.group(2).strip()
+            slots["artist"] = artist
+            name = "" if first in words.get("media_nouns", ()) or first in ("songs", "music", "something", "anything") else first
+        else:
+            m = re.match(r"^(.+?)'s\s+(.+)$", name)
+            if m and m.group(1) in words.get("artists", ()):
+                slots["artist"], name = m.group(1), m.group(2)
+    if name:
+        bare = re.sub(r"(音乐|歌曲|的歌|歌|music|songs|tunes)$", "", name).strip()
+        collection_markers = words.get("marker_collection", ())
+        if bare in words.get("genres", ()) or name in words.get("genres", ()):
+            slots["genre"] = bare if bare in words.get("genres", ()) else name
+        elif any(m in name for m in collection_markers):
+            slots["collection"] = re.sub(r"^(the album|album|the playlist|playlist|专辑|歌单)\s*", "", name).strip()
+        elif name in words.get("artists", ()) or bare in words.get("artists", ()):
+            slots["artist"] = name if name in words.get("artists", ()) else bare
+        elif name not in words.get("media_nouns", ()):
+            slots["track"] = name
+    return Intent(cap="media.play", op="on", slots=slots)
+
+
+def free_text_intent(lex: "Lexicon", clause: str, spans: list[Any]) -> Intent | None:
+    """The play / navigate / call intent this clause opens with, if any."""
+    body = _strip_fillers(lex, clause.strip())
+    offset = clause.find(body) if body else 0
+    candidates = [(clause.strip(), clause.find(clause.strip())), (body, offset)]
+    for text, start in candidates:
+        it = _call(lex, text, spans, start)
+        if it is not None:
+            return it
+    for text, start in candidates:
+        for key in ("nav_verbs", "play_verbs"):
+            m = lex.verbs[key].match(text) if key in lex.verbs else None
+            if not m or _blocked(spans, start, start + m.end()):
+                continue
+            rest = _clean(lex, text[m.end():])
+            if key == "nav_verbs":
+                it = _nav(lex, m.group(0), rest)
+                if it is not None:
+                    return it
+            else:
+                return _media(lex, _MEDIA_LEAD.get(lex.lang, _NOTHING).sub("", rest).strip())
+    return None
+
+
+def _nav(lex: "Lexicon", verb: str, place: str) -> Intent | None:
+    home, work = lex.words.get("home_words", ()), lex.words.get("work_words", ())
+    if place in home:
+        return Intent(cap="navigation.go", op="on", slots={"place": "HOME"})
+    if place in work:
+        return Intent(cap="navigation.go", op="on", slots={"place": "WORK"})
+    if not place or verb.strip() in _BARE_NAV or _NOT_PLACE.match(place):
+        return None
+    return Intent(cap="navigation.go", op="on", slots={"place": place})
+
+
+def _call(lex: "Lexicon", text: str, spans: list[Any], start: int) -> Intent | None:
+    verbs = lex.verbs
+    target = None
+    m = verbs["call_verbs"].match(text) if "call_verbs" in verbs else None
+    if m and not _blocked(spans, start, start + m.end()):
+        target = text[m.end():]
+    elif "call_prefixes" in verbs and (p := verbs["call_prefixes"].match(text)):
+        s = verbs["call_suffixes"].search(text, p.end())
+        if s and s.start() > p.end():
+            target = text[p.end():s.start()]
+    elif lex.lang == "en" and (g := re.match(r"^give\s+(.+?)\s+a\s+(call|ring)\b", text)):
+        target = g.group(1)
+    if target is None:
+        return None
+    if lex.lang == "zh" and "call_suffixes" in verbs:
+        target = verbs["call_suffixes"].sub("", target)
+    target = re.sub(r"\s+(on|at)\s+(the\s+)?(mobile|cell|phone|work|home)(\s+(number|phone))?$", "", target.strip())
+    target = _clean(lex, target)
+    if not target:
+        return None
+    compact = target.replace(" ", "").replace("-", "")
+    if _DIGITS.match(target) and compact.lstrip("+").isdigit():
+        return Intent(cap="phone.call", op="on", slots={"number": compact.lstrip("+")})
+    return Intent(cap="phone.call", op="on", slots={"contact": target})

@@ -1,0 +1,82 @@
+"""Compile a language's lexicon (data/lexicon/<lang>.yaml) into fast matchers.
+
+All single-word categories go into one alternation regex (longest phrase first),
+so tagging a sentence is one regex scan whatever the lexicon's size.
+"""
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+from functools import lru_cache
+from typing import Any
+
+from ..datafiles import load_yaml
+# YAML list key -> span tag
+_FLAT = {
+    "all_words": "all", "plural": "plural", "relative_markers": "rel", "too_words": "too",
+    "undo_words": "undo", "yes_words": "yes", "no_words": "no", "negations": "neg",
+    "question_words": "q", "dou_words": "dou", "fillers": "filler", "separators": "sep", "injection": "inject",
+}
+# YAML mapping key (name -> phrases) -> span tag
+_KEYED = {"devices": "dev", "ops": "op", "zones": "zone", "presets": "preset",
+          "magnitudes": "mag", "colors": "color"}
+
+
+@dataclass
+class Lexicon:
+    lang: str
+    pattern: re.Pattern[str]
+    tags: dict[str, list[tuple[str, Any]]]  # phrase -> [(tag, payload)]
+    options: dict[str, tuple[re.Pattern[str], dict[str, str]]]  # cap -> (regex, phrase -> option)
+    raw: dict[str, Any] = field(repr=False)
+    verbs: dict[str, re.Pattern[str]] = field(default_factory=dict)  # play/nav/call at clause start
+    words: dict[str, tuple[str, ...]] = field(default_factory=dict)  # plain phrase lists
+
+    def bounded(self, alternation: str) -> str:
+        if self.lang == "zh":
+            return f"(?:{alternation})"
+        return rf"(?<![\w'])(?:{alternation})(?![\w'])"
+
+
+def _alternation(phrases: list[str]) -> str:
+    uniq = sorted({p for p in phrases if p}, key=lambda p: (-len(p), p))
+    return "|".join(re.escape(p) for p in uniq)
+
+
+def _compile(lang: str, raw: dict[str, Any]) -> Lexicon:
+    tags: dict[str, list[tuple[str, Any]]] = {}
+
+    def add(phrase: Any, tag: str, payload: Any = None) -> None:
+        entry = (tag, payload)
+        bucket = tags.setdefault(str(phrase).lower(), [])
+        if entry not in bucket:
+            bucket.append(entry)
+
+    for key, tag in _FLAT.items():
+        for phrase in raw.get(key, []):
+            add(phrase, tag)
+    for key, tag in _KEYED.items():
+        for name, phrases in raw.get(key, {}).items():
+            for phrase in phrases:
+                add(phrase, tag, name)
+    for phrase, intents in raw.get("phrases", {}).items():
+        add(phrase, "phrase", intents)
+
+    lex = Lexicon(lang=lang, pattern=re.compile("x^"), tags=tags, options={}, raw=raw)
+    lex.pattern = re.compile(lex.bounded(_alternation(list(tags))))
+    for cap, opts in raw.get("options", {}).items():
+        table = {str(p).lower(): name for name, phrases in opts.items() for p in phrases}
+        lex.options[cap] = (re.compile(lex.bounded(_alternation(list(table)))), table)
+    for key in ("play_verbs", "nav_verbs", "call_verbs", "call_suffixes", "call_prefixes"):
+        if raw.get(key):
+            lex.verbs[key] = re.compile(lex.bounded(_alternation([str(p).lower() for p in raw[key]])))
+    for key in ("home_words", "work_words", "media_nouns", "genres", "artists", "fillers"):
+        lex.words[key] = tuple(str(p).lower() for p in raw.get(key, []))
+    lex.words.update({f"marker_{k}": tuple(v) for k, v in raw.get("media_markers", {}).items()})
+    return lex
+
+
+@lru_cache(maxsize=None)
+def load_lexicon(lang: str) -> Lexicon:
+    raw = load_yaml("smartcabin.data.lexicon", f"{lang}.yaml")
+    return _compile(lang, raw)

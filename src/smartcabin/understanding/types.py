@@ -1,0 +1,40 @@
+"""What understanding hands to planning: intents, free of VSS paths and vehicle state."""
+from __future__ import annotations
+
+from dataclasses import asdict, dataclass, field
+from typing import Any
+
+# Turn acts: what the whole utterance does in the conversation.
+ACTS = ("command", "query", "undo", "yes", "no", "none", "clarify", "refuse")
+
+
+@dataclass
+class Intent:
+    cap: str | None  # capability id; None: to be filled from context ("a bit more")
+    op: str | None  # on off up down more less set max min preset query
+    value: float | None = None
+    unit: str | None = None  # celsius fahrenheit percent level
+    relative: bool = False  # value is a change, not a target
+    preset: str | None = None  # half crack tilt on off max min
+    option: str | None = None  # a mode's option (wipers FAST, air DOWN, app VIDEO)
+    mag: str | None = None  # small | big: size of an unnumbered change
+    seats: tuple[str, ...] | None = None  # explicit seats; None: the capability's default
+    slots: dict[str, str] = field(default_factory=dict)  # text params: track, place, contact, color
+    too: bool = False  # "the passenger side too": repeat the last action elsewhere
+
+    def to_dict(self) -> dict[str, Any]:
+        return {k: v for k, v in asdict(self).items() if v not in (None, False, {}, ())}
+
+
+@dataclass
+class Understanding:
+    text: str
+    lang: str
+    act: str
+    intents: list[Intent] = field(default_factory=list)
+    reason: str | None = None  # why none/clarify/refuse: empty noise chitchat question injection ...
+    confidence: float = 1.0
+
+    def to_dict(self) -> dict[str, Any]:
+        return {"text": self.text, "lang": self.lang, "act": self.act, "reason": self.reason,
+                "confidence": self.confidence, "intents": [i.to_dict() for i in self.intents]}

@@ -1,0 +1,109 @@
+"""The vehicle interface and the embedded simulator behind it.
+
+Every stage above this one talks to `Vehicle`; a KUKSA databroker backend can
+replace the simulator without touching understanding, planning or safety.
+"""
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Callable, Protocol
+
+from .datafiles import load_yaml
+from .signals import SignalError, SignalSpec, Value, load_signals
+
+Listener = Callable[[dict[str, Value]], None]
+
+
+@dataclass(frozen=True)
+class Write:
+    path: str
+    value: Value
+
+
+class Vehicle(Protocol):
+    def get(self, path: str) -> Value | None: ...
+    def snapshot(self) -> dict[str, Value]: ...
+    def validate(self, path: str, value: object) -> Value: ...
+    def write(self, writes: list[Write]) -> None: ...
+    def subscribe(self, listener: Listener) -> Callable[[], None]: ...
+
+
+def default_car() -> dict[str, Value]:
+    return dict(load_yaml("smartcabin.data", "default_car.yaml"))
+
+
+# VSS models the sunroof position as a sensor moved by Sunroof.Switch; the simulator
+# moves it at once, and a real backend translates the position target into switch steps.
+_SIMULATED_TARGETS = frozenset({"Vehicle.Cabin.Sunroof.Position"})
+
+# Sensors that follow an actuator in a real car: (actuator, derived sensor, rule).
+_COUPLINGS: tuple[tuple[str, str, Callable[[Value], Value]], ...] = tuple(
+    (f"Vehicle.Cabin.Door.{z}.Window.Position", f"Vehicle.Cabin.Door.{z}.Window.IsOpen", lambda v: v > 0)
+    for z in ("Row1.DriverSide", "Row1.PassengerSide", "Row2.DriverSide", "Row2.PassengerSide")
+) + (
+    ("Vehicle.Body.Trunk.Rear.Position", "Vehicle.Body.Trunk.Rear.IsOpen", lambda v: v > 0),
+    ("Vehicle.Cabin.Sunroof.Shade.Position", "Vehicle.Cabin.Sunroof.Shade.IsOpen", lambda v: v > 0),
+)
+
+
+class SimulatedVehicle:
+    """An in-memory car: typed, range-checked signals keyed by VSS path."""
+
+    def __init__(self, setup: dict[str, object] | None = None, defaults: bool = True) -> None:
+        self._specs: dict[str, SignalSpec] = load_signals()
+        self._values: dict[str, Value] = {}
+        self._listeners: list[Listener] = []
+        for path, value in (default_car() if defaults else {}).items():
+            self._values[path] = self._spec(path).coerce(value)
+        for path, value in (setup or {}).items():
+            self.set_sensor(path, value)
+
+    def _spec(self, path: str) -> SignalSpec:
+        spec = self._specs.get(path)
+        if spec is None:
+            raise SignalError(f"unknown signal {path}")
+        return spec
+
+    def get(self, path: str) -> Value | None:
+        return self._values.get(path)
+
+    def snapshot(self) -> dict[str, Value]:
+        return dict(self._values)
+
+    def validate(self, path: str, value: object) -> Value:
+        """The value as the signal would store it; raises SignalError for bad writes."""
+        spec = self._spec(path)
+        if spec.kind != "actuator" and path not in _SIMULATED_TARGETS:
+            raise SignalError(f"{path} is a {spec.kind}, not an actuator")
+        return spec.coerce(value)
+
+    def write(self, writes: list[Write]) -> None:
+        """Apply actuator targets; validates all before changing any (no partial batch)."""
+        checked = [(w.path, self.validate(w.path, w.value)) for w in writes]
+        changed: dict[str, Value] = {}
+        for path, value in checked:
+            self._store(path, value, changed)
+        self._notify(changed)
+
+    def set_sensor(self, path: str, value: object) -> None:
+        """Scenario and test hook: set any signal (speed, rain, battery ...) directly."""
+        changed: dict[str, Value] = {}
+        self._store(path, self._spec(path).coerce(value), changed)
+        self._notify(changed)
+
+    def subscribe(self, listener: Listener) -> Callable[[], None]:
+        self._listeners.append(listener)
+        return lambda: self._listeners.remove(listener)
+
+    def _store(self, path: str, value: Value, changed: dict[str, Value]) -> None:
+        if self._values.get(path) != value or path not in self._values:
+            self._values[path] = value
+            changed[path] = value
+        for source, derived, rule in _COUPLINGS:
+            if source == path:
+                self._store(derived, rule(value), changed)
+
+    def _notify(self, changed: dict[str, Value]) -> None:
+        if changed:
+            for listener in list(self._listeners):
+                listener(dict(changed))
