@@ -1,6 +1,7 @@
 """The assistant: one turn flows input -> understanding -> plan -> safety -> vehicle -> reply."""
 from __future__ import annotations
 
+import logging
 import time
 from dataclasses import dataclass, field
 from typing import Any
@@ -13,6 +14,8 @@ from .signals import Value
 from .understanding import Understanding, parse
 from .vehicle import SimulatedVehicle, Vehicle, Write
 from .zones import DEFAULT_SPEAKER, is_seat
+
+log = logging.getLogger(__name__)
 
 OUTCOMES = ("executed", "refused", "confirm", "clarify", "answered", "no_action", "failed")
 
@@ -64,7 +67,11 @@ class Assistant:
         u = parse(text)
         before = self.vehicle.snapshot()
         t = _Turn(lang=u.lang, speaker=speaker)
-        writes = self._handle(u, t)
+        try:
+            writes = self._handle(u, t)
+        except Exception:  # a bug must cost one turn, never the session; writes are all-or-nothing
+            log.exception("turn failed: %r", text)
+            writes, t.outcome, t.parts = [], "failed", [replies.phrases(u.lang)["failed"]]
         after = self.vehicle.snapshot()
         changes = {k: v for k, v in after.items() if before.get(k, object()) != v}
         previous = {k: before.get(k) for k in changes}
@@ -96,12 +103,7 @@ class Assistant:
         if u.act == "none":
             t.outcome, t.parts = "no_action", [p[f"none_{u.reason or 'chitchat'}"]]
             return []
-        if u.act == "clarify":
-            it = u.intents[0] if u.intents else None
-            t.outcome = "clarify"
-            t.parts = [p["clarify_generic"]]
-            return []
-        intents = resolve(u.intents, self.memory)
+        intents = resolve(u.intents, self.memory, u.lang)
         if intents is None:
             op = next((i.op for i in u.intents if i.op), None)
             t.outcome = "clarify"
@@ -141,7 +143,7 @@ class Assistant:
             t.outcome = "refused"
         elif planned.problems:
             kinds = {pr.kind for pr in planned.problems}
-            t.outcome = "clarify" if kinds & {"out_of_range", "unsupported"} else "failed"
+            t.outcome = "clarify" if kinds & {"out_of_range", "unsupported", "missing"} else "failed"
         else:
             t.outcome = "no_action"
         return writes

@@ -56,6 +56,15 @@ class Capability:
     writes: dict[str, Any] = field(default_factory=dict)
     resume_writes: dict[str, Any] = field(default_factory=dict)
     reads: tuple[str, ...] = ()
+    off_action: str | None = None  # the action that undoes this one ("不用导航了")
+
+    def missing(self, slots: dict[str, str]) -> list[str]:
+        """Required parameters the slots lack: an action never runs half-specified."""
+        need = [k for k, p in self.params.items() if p.get("required") is True and not slots.get(k)]
+        any_of = [k for k, p in self.params.items() if p.get("required") == "one_of"]
+        if any_of and not any(slots.get(k) for k in any_of):
+            need.append("/".join(any_of))
+        return need
 
     def zone_names(self, seats: tuple[str, ...] | None) -> list[str | None]:
         """Scheme zone names for seats (None = every seat); [None] for whole-car functions."""
@@ -86,6 +95,7 @@ def _build(cid: str, d: dict[str, Any]) -> Capability:
         values=d.get("values") or {k: d[k] for k in ("on", "off") if k in d},
         on_also=d.get("on_also", {}), params=d.get("params", {}), writes=d.get("writes", {}),
         resume_writes=d.get("resume_writes", {}), reads=tuple(d.get("reads", ())),
+        off_action=d.get("off_action"),
     )
 
 

@@ -12,11 +12,17 @@ _LOADER = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
 def _keys(node: Any) -> Any:
     # YAML 1.1 reads the keys `on:` and `off:` as booleans; our data means the words.
     if isinstance(node, dict):
-        return {({True: "on", False: "off"}.get(k, k) if isinstance(k, bool) else k): _keys(v)
-                for k, v in node.items()}
+        return {_word(k): (_word(v) if k in _WORD_VALUES else _keys(v)) for k, v in node.items()}
     if isinstance(node, list):
         return [_keys(v) for v in node]
     return node
+
+
+_WORD_VALUES = {"op", "preset"}  # fields whose values are the words on/off, never booleans
+
+
+def _word(v: Any) -> Any:
+    return {True: "on", False: "off"}.get(v, v) if isinstance(v, bool) else v
 
 
 def parse_yaml(text: str) -> Any:

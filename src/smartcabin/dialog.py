@@ -7,8 +7,10 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field, replace
 
+from .capabilities import load_catalog
 from .planning import Action
 from .signals import Value
+from .understanding.parser import apply_options, pick_alternative, redirect, redirect
 from .understanding.types import Intent
 
 
@@ -24,6 +26,7 @@ class Memory:
     last_actions: list[Action] = field(default_factory=list)
     pending: Pending | None = None
     undo_stack: list[dict[str, Value | None]] = field(default_factory=list)
+    partial: Intent | None = None  # half a request awaiting the other half ("打开" ... "车窗")
     turns: int = 0
 
     def remember(self, actions: list[Action], previous: dict[str, Value | None]) -> None:
@@ -34,11 +37,33 @@ class Memory:
             del self.undo_stack[:-20]  # bounded: a long drive must not grow memory
 
 
-def resolve(intents: list[Intent], memory: Memory) -> list[Intent] | None:
-    """Fill what follow-ups leave out from the last actions; None when nothing can."""
+def resolve(intents: list[Intent], memory: Memory, lang: str) -> list[Intent] | None:
+    """Fill what follow-ups leave out, from a half-said request or the last actions.
+    None means nothing can: the caller asks, and this turn's half is kept for the next."""
     out: list[Intent] = []
     last = [a for a in memory.last_actions if a.cap.kind != "query"]
+    partial, memory.partial = memory.partial, None
+    catalog = load_catalog()
     for it in intents:
+        if it.alts and last:
+            it = replace(it, cap=pick_alternative(it.alts, last[-1].cap.domain, catalog))
+        if partial is not None:
+            if it.cap and it.op is None and partial.op:
+                it = replace(partial, cap=it.cap, seats=it.seats or partial.seats, alts=())
+            elif it.cap is None and partial.cap:
+                it = replace(it, cap=partial.cap, seats=it.seats or partial.seats, op=it.op or "set")
+                apply_options(lang, it)
+                out.append(it)
+                continue
+        if it.cap and it.op is None:
+            memory.partial = it
+            return None
+        if it.too and it.cap and it.op is None:
+            if not last:
+                return None
+            a = last[-1]  # "and the sunroof too": the last verb, on another device
+            out.append(replace(a.intent, cap=it.cap, seats=it.seats, too=False, alts=()))
+            continue
         if it.too:
             if not last:
                 return None
@@ -46,17 +71,30 @@ def resolve(intents: list[Intent], memory: Memory) -> list[Intent] | None:
                 out.append(_repeat(a, it))
             continue
         if it.cap is None:
-            if it.unit in ("celsius", "fahrenheit", "deg") and not last:
-                out.append(replace(it, cap="hvac.temperature"))
+            if not last and _temperature_like(it, lang):
+                out.append(replace(it, cap="hvac.temperature"))  # "make it 23 in here"
                 continue
             if not last:
+                memory.partial = it
                 return None
             a = last[-1]
             seats = it.seats if it.seats is not None else a.seats
-            out.append(replace(it, cap=a.cap.id, seats=seats, op=it.op or "set"))
+            it = replace(it, cap=a.cap.id, seats=seats, op=it.op or "set")
+            apply_options(lang, it)
+            redirect(it)
+            out.append(it)
             continue
         out.append(it)
     return out
+
+
+def _temperature_like(it: Intent, lang: str) -> bool:
+    """A bare number that can only be a cabin temperature."""
+    if it.unit in ("celsius", "fahrenheit", "deg"):
+        return True
+    if it.value is None or it.relative or it.unit is not None:
+        return False
+    return 16 <= it.value <= 32 or (lang == "en" and 60 <= it.value <= 85)
 
 
 def _repeat(a: Action, it: Intent) -> Intent:

@@ -5,7 +5,7 @@ the capability catalog; nothing here knows a language.
 """
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from typing import Any
 
 from .capabilities import Capability, load_catalog
@@ -53,7 +53,22 @@ def resolve_seats(cap: Capability, seats: tuple[str, ...] | None, speaker: str) 
         return SEATS
     if seats == ("all",):
         return SEATS
+    if seats and seats[0] in _RELATIVE:
+        row, side = speaker.split(".")
+        return (_RELATIVE[seats[0]](row, side),)
     return tuple(s if s != "speaker" else speaker for s in seats)
+
+
+def _opposite(side: str) -> str:
+    return {"DriverSide": "PassengerSide", "PassengerSide": "DriverSide"}.get(side, "DriverSide")
+
+
+# Places named from where the speaker sits: "the window behind me", "我旁边".
+_RELATIVE = {
+    "behind": lambda row, side: f"Row2.{side if side != 'Middle' else 'DriverSide'}",
+    "ahead": lambda row, side: f"Row1.{side if side != 'Middle' else 'DriverSide'}",
+    "beside": lambda row, side: f"{row}.{_opposite(side)}",
+}
 
 
 def _zones(cap: Capability, seats: tuple[str, ...]) -> list[str | None]:
@@ -77,6 +92,19 @@ def _level_target(cap: Capability, it: Intent, current: float, fahrenheit_ok: bo
     vr = cap.value
     assert vr is not None
     op = it.op
+    if it.value is not None and op in ("on", "off", "preset", None):
+        op = "set"  # "fan on four", "seat heating on level three"
+    if op in _UP and it.mag == "full" and it.value is None:
+        up = _UP[op] > 0
+        if cap.id == "window.position" and op in ("up", "down"):
+            up = not up
+        return (vr.max if up else vr.min) if cap.id != "sunroof.position" else (100 if up else 0), None
+    if cap.id == "window.position" and op in ("up", "down") and it.value is None and not it.mag:
+        return (0.0 if op == "up" else 100.0), None  # "window up": closed; "window down": open
+    if op in ("on", "off") and it.mag and it.value is None and it.preset is None:
+        op = "up" if op == "on" else "down"  # "开一点", "close it a bit": a step, not all the way
+        if cap.id == "window.position":
+            op = "more" if op == "up" else "less"
     if op in ("max", "min") or (op == "preset" and it.preset) or op in ("on", "off"):
         name = it.preset if op == "preset" else op
         if name in cap.presets:
@@ -137,8 +165,13 @@ def plan(intents: list[Intent], vehicle: Vehicle, speaker: str, lang: str = "en"
     result = Plan()
     for it in intents:
         cap = catalog.get(it.cap or "")
+        if cap is not None and cap.kind == "action" and it.op in ("off", "down", "less") and cap.off_action:
+            it, cap = replace(it, cap=cap.off_action, op="on", slots={}), catalog[cap.off_action]
         if cap is None:
             result.problems.append(Problem("unsupported", None, {"intent": it}))
+            continue
+        if cap.kind == "action" and cap.missing(it.slots) and not (cap.resume_writes and not it.slots):
+            result.problems.append(Problem("missing", cap, {"missing": cap.missing(it.slots)}))
             continue
         seats = resolve_seats(cap, it.seats, speaker)
         action = Action(cap=cap, intent=it, zones=_zones(cap, seats), seats=seats,

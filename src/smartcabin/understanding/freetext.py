@@ -16,7 +16,7 @@ if TYPE_CHECKING:
 
 _TRAIL = {
     "zh": re.compile(r"(吧|啊|呀|呢|嘛|哦|哈|了|一下|一首|好吗|好不好|可以吗|行吗|谢谢|去|那里|那儿|这首歌|这首|的电话|电话|的歌曲|歌曲|的歌|好了|\s)+$"),
-    "en": re.compile(r"(\s+(please|now|thanks|thank you|for me|for us|right now|again|real quick|ok|okay|then|instead))+$"),
+    "en": re.compile(r"([\s.!?,]+(please|now|thanks|thank you|for me|for us|right now|again|real quick|ok|okay|then|instead)?)+$"),
 }
 _LEAD = {
     "zh": re.compile(r"^(一下|一个|的)+"),
@@ -26,7 +26,7 @@ _MEDIA_LEAD = {"zh": re.compile(r"^(一首|首|一些|一点|点|个|些|首歌|
 _NOTHING = re.compile(r"^\b$")
 _DIGITS = re.compile(r"^\+?[\d\s-]{3,}$")
 _NOT_PLACE = re.compile(r"^(\d+(\.\d+)?\s*(度|%|档)|掉|了|吧|掉吧)")
-_BARE_NAV = {"go", "head", "take me", "take us", "navigate", "回"}
+_BARE_NAV = {"go", "head", "take me", "take us", "回"}
 
 
 def _strip_fillers(lex: "Lexicon", text: str) -> str:
@@ -107,7 +107,7 @@ def free_text_intent(lex: "Lexicon", clause: str, spans: list[Any]) -> Intent | 
             return it
     for text, start in candidates:
         for key in ("nav_verbs", "play_verbs"):
-            m = lex.verbs[key].match(text) if key in lex.verbs else None
+            m = _verb_at(lex, key, text, spans, start)
             if not m or _blocked(spans, start, start + m.end()):
                 continue
             rest = _clean(lex, text[m.end():])
@@ -118,6 +118,27 @@ def free_text_intent(lex: "Lexicon", clause: str, spans: list[Any]) -> Intent | 
             else:
                 return _media(lex, _MEDIA_LEAD.get(lex.lang, _NOTHING).sub("", rest).strip())
     return None
+
+
+_PREFIX_MAX = {"zh": 4, "en": 12}
+
+
+def _verb_at(lex: "Lexicon", key: str, text: str, spans: list[Any], start: int) -> re.Match[str] | None:
+    """The verb at the clause start, or after a short lead-in that says nothing itself
+    ("帮我们导航到国贸", "ok so navigate to ...")."""
+    pattern = lex.verbs.get(key)
+    if pattern is None:
+        return None
+    m = pattern.match(text)
+    if m or key != "nav_verbs":
+        return m
+    m = pattern.search(text, 1)
+    if m is None or m.start() > _PREFIX_MAX[lex.lang]:
+        return None
+    lead = [s for s in spans if start <= s.start < start + m.start() and s.tag in ("dev", "op", "phrase", "num")]
+    if lead:
+        return None
+    return pattern.match(text, m.start())
 
 
 def _nav(lex: "Lexicon", verb: str, place: str) -> Intent | None:
@@ -137,7 +158,7 @@ def _call(lex: "Lexicon", text: str, spans: list[Any], start: int) -> Intent | N
     m = verbs["call_verbs"].match(text) if "call_verbs" in verbs else None
     if m and not _blocked(spans, start, start + m.end()):
         target = text[m.end():]
-    elif "call_prefixes" in verbs and (p := verbs["call_prefixes"].match(text)):
+    elif "call_prefixes" in verbs and (p := verbs["call_prefixes"].search(text)) and p.start() <= 4:
         s = verbs["call_suffixes"].search(text, p.end())
         if s and s.start() > p.end():
             target = text[p.end():s.start()]

@@ -61,6 +61,8 @@ def _compile(lang: str, raw: dict[str, Any]) -> Lexicon:
                 add(phrase, tag, name)
     for phrase, intents in raw.get("phrases", {}).items():
         add(phrase, "phrase", intents)
+    for phrase, caps in raw.get("ambiguous_devices", {}).items():
+        add(phrase, "adev", tuple(caps))
 
     lex = Lexicon(lang=lang, pattern=re.compile("x^"), tags=tags, options={}, raw=raw)
     lex.pattern = re.compile(lex.bounded(_alternation(list(tags))))

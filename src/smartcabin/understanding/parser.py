@@ -44,6 +44,10 @@ _LEVEL_UNITS = {"档", "挡", "级", "格", "level", "levels", "notch", "notches
                 "click", "clicks", "bar", "bars", "setting", "speed"}
 _STRONG_BREAK = re.compile(r"[，,。!！?？;；、]|\.(?=\s|$)")
 _REL_OPS = {"up", "down", "more", "less"}
+_SEP_REACH = {"zh": 4, "en": 12}  # how far after "and"/"和" the next command may start
+_PRONOUN = {"zh": re.compile(r"它|这个|那个|一样"), "en": re.compile(r"\b(it|them|that|those|this|one|ones)\b")}
+_DIGIT_COMMA = re.compile(r"(?<=\d)\s*[,，]\s*(?=\d)")  # "four one five, five five five": one number
+_LONG_CLAUSE = {"zh": 14, "en": 8}  # a device named in passing in a longer clause is talk, not a request
 _CONTENT_TAGS = {"dev", "op", "phrase", "zone", "num", "color", "too", "undo"}
 
 # A switch named with a value or a change means its numeric sibling: "空调调到22度"
@@ -56,7 +60,12 @@ _REDIRECT = {
     "media.play": {"default": "media.volume"},
     "screen.app": {"default": "screen.brightness"},
     "lights.dome": {"default": None},
+    "lights.ambient_color": {"default": "lights.ambient_brightness"},
 }
+
+
+_AND_START = re.compile(r"^(and|also|plus|what about|how about|还有|那|再)\b")
+_PRESET_DEVICE = {"crack": "window.position", "tilt": "sunroof.position"}
 
 
 def _numbers(lang: str, text: str) -> list[Span]:
@@ -99,7 +108,7 @@ def _segments(lex: Lexicon, text: str, spans: list[Span]) -> list[tuple[int, int
         if s.tag != "sep":
             continue
         after = [t for t in spans if t.start >= s.end and t.tag not in ("filler", "sep")]
-        if after and after[0].tag in _CONTENT_TAGS and after[0].start - s.end <= 4:
+        if after and after[0].tag in _CONTENT_TAGS and after[0].start - s.end <= _SEP_REACH[lex.lang]:
             cuts.append((s.start, s.end))
         elif any(v.match(text, _skip_space(text, s.end)) for v in lex.verbs.values()):
             cuts.append((s.start, s.end))
@@ -123,8 +132,12 @@ def _seats(keys: list[str]) -> tuple[str, ...] | None:
     """Zone words to seats; 'all' and 'speaker' stay as markers for the planner."""
     if not keys:
         return None
-    if "all" in keys:
+    for rel in ("behind", "ahead", "beside"):
+        if rel in keys:
+            return (rel,)
+    if "all" in keys and not any(k != "all" and k != "speaker" for k in keys):
         return ("all",)
+    keys = [k for k in keys if k != "all"]
     seats = [k for k in keys if k.startswith("Row")]
     rows = [r for r, w in (("Row1", "front"), ("Row2", "rear")) if w in keys]
     sides = [s for s, w in (("DriverSide", "left"), ("PassengerSide", "right")) if w in keys]
@@ -179,11 +192,24 @@ def _clause(lex: Lexicon, catalog: dict[str, Capability], text: str, spans: list
 
     phrase_spans = [s for s in spans if s.tag == "phrase"]
     covered = [(p.start, p.end) for p in phrase_spans]
-    inside = lambda s: any(a <= s.start and s.end <= b and (a, b) != (s.start, s.end) for a, b in covered)
+    inside = lambda s: any(a <= s.start and s.end <= b for a, b in covered)
     devs = [s for s in spans if s.tag == "dev" and not inside(s)]
+    devs += [Span(s.start, s.end, "dev", s.payload[0], s.text) for s in spans if s.tag == "adev" and not inside(s)]
+    alts = {s.start: s.payload for s in spans if s.tag == "adev"}
     neg = [s for s in spans if s.tag == "neg"]
     ops = _merge_ops([s for s in spans if s.tag == "op" and not inside(s)
                       and not any(n.start <= s.start < n.end for n in neg)])
+    if len(ops) > 1:
+        # a bare "on"/"off" next to a real verb is a preposition: "disable the lock on the windows"
+        ops = [o for o in ops if o.text not in ("on", "off")] or ops[:1]
+    kinds = {o.payload for o in ops}
+    if kinds & {"max", "min"}:
+        ops = [o for o in ops if o.payload not in ("on", "set")]  # "put the fan on full blast"
+    if kinds & {"on", "off"} and kinds & {"more", "less"}:
+        ops = [o for o in ops if o.payload not in ("more", "less")]  # "close it a bit more"
+        mags_extra = True
+    else:
+        mags_extra = False
     nums = [s for s in spans if s.tag == "num"]
     digits = [s.payload for s in spans if s.tag == "digits"]
     presets = [s for s in spans if s.tag == "preset"]
@@ -191,7 +217,7 @@ def _clause(lex: Lexicon, catalog: dict[str, Capability], text: str, spans: list
     colors = [s.payload for s in spans if s.tag == "color"]
     zone_keys = [s.payload for s in spans if s.tag == "zone"]
     plural = any(s.tag in ("plural", "all") for s in spans)
-    mag = "big" if "big" in mags else ("small" if mags else None)
+    mag = "full" if "full" in mags else "big" if "big" in mags else ("small" if mags or mags_extra else None)
     question = "q" in tags or "?" in text or "？" in text
     seats = _seats(zone_keys)
     prefer_before = lex.lang == "en"
@@ -204,10 +230,12 @@ def _clause(lex: Lexicon, catalog: dict[str, Capability], text: str, spans: list
         for spec in p.payload:
             it = Intent(cap=spec["cap"], op=spec["op"], option=spec.get("option"),
                         preset=spec.get("preset"), mag=spec.get("mag") or mag, seats=seats,
-                        value=spec.get("value"))
+                        value=spec.get("value"), clause=text)
             num = _near(p, nums, prefer_before=False)
             if num is not None and it.op in _REL_OPS:
                 it.value, it.unit, it.relative = num.payload[0], num.payload[1], True
+            elif num is not None and it.op in ("on", "set") and not it.option:
+                it.value, it.unit, it.op = num.payload[0], num.payload[1], "set"
             if any(0 <= p.start - n.end <= 2 for n in neg):
                 if it.op == "on":
                     it.op = "off"
@@ -226,12 +254,14 @@ def _clause(lex: Lexicon, catalog: dict[str, Capability], text: str, spans: list
         anchor = nums[0] if nums else ops[-1]
         ops = [min(ops, key=lambda o: abs(o.start - anchor.start))]
     frames: list[tuple[Span | None, list[Span]]] = [(op, []) for op in ops]
+    if not frames and devs:
+        frames.append((None, []))
     for d in devs:
-        if frames:
+        if frames[0][0] is None:
+            frames[0][1].append(d)
+        else:
             op = _near(d, [f[0] for f in frames], prefer_before)
             next(f for f in frames if f[0] is op)[1].append(d)
-        else:
-            frames.append((None, [d]))
     if len(devs) >= 1:
         lone = [f for f in frames if not f[1]]
         for f in lone:
@@ -254,9 +284,12 @@ def _clause(lex: Lexicon, catalog: dict[str, Capability], text: str, spans: list
                 op = "off"
             else:
                 continue
+        if not fdevs and op is None and num is None and not presets and not colors:
+            continue
         for dev in (fdevs or [None]):
             cap = dev.payload if dev else None
-            it = Intent(cap=cap, op=op, mag=mag, seats=seats)
+            it = Intent(cap=cap, op=op, mag=mag, seats=seats, clause=text,
+                        alts=alts.get(dev.start, ()) if dev else ())
             if num is not None:
                 it.value, it.unit = num.payload
                 it.relative = op in _REL_OPS
@@ -265,6 +298,8 @@ def _clause(lex: Lexicon, catalog: dict[str, Capability], text: str, spans: list
             if presets and it.value is None:
                 it.preset = presets[0].payload
                 it.op = "preset" if it.op in (None, "set", "on") else it.op
+                if it.cap is None and it.preset in _PRESET_DEVICE and not it.too:
+                    it.cap = _PRESET_DEVICE[it.preset]  # "let some fresh air in": a window
             if colors:
                 it.cap, it.op, it.slots = "lights.ambient_color", "set", {"color": colors[0]}
             if digits and cap in ("phone.call",):
@@ -278,14 +313,34 @@ def _clause(lex: Lexicon, catalog: dict[str, Capability], text: str, spans: list
             if it.op is None and it.cap:
                 if question:
                     it.op = "query"
+                elif neg:
+                    it.op = "off"  # "不用导航了", "别锁了"
+                elif _clause_len(lex.lang, text) > _LONG_CLAUSE[lex.lang]:
+                    continue
                 else:
                     bare.append((dev, it))
                     continue
+            if it.cap is None and it.op == "set" and it.value is None and it.preset is None and not it.slots:
+                continue  # "going to ...": a bare "to" sets nothing
             if op == "on" and it.preset is None and it.value is None and any(
                     f[0] is not None and f[0].payload in ("set",) and dev in f[1] for f in frames):
                 continue  # "打开车窗到一半": the target covers the opening
             intents.append(it)
     return _Clause(intents, bare, tags, question)
+
+
+def pick_alternative(alts: tuple[str, ...], domain: str, catalog: dict[str, Capability]) -> str:
+    """The reading of an ambiguous device word that fits the domain being talked about."""
+    return next((a for a in alts if catalog[a].domain == domain), alts[0])
+
+
+def apply_options(lang: str, it: Intent) -> None:
+    """Mode options ("自动", "fast") once the capability is known from context."""
+    _apply_options(load_lexicon(lang), it.clause, it)
+
+
+def _clause_len(lang: str, text: str) -> int:
+    return len(text.split()) if lang == "en" else len(re.sub(r"\W", "", text))
 
 
 def _apply_options(lex: Lexicon, text: str, it: Intent) -> None:
@@ -297,13 +352,18 @@ def _apply_options(lex: Lexicon, text: str, it: Intent) -> None:
         it.op, it.option = "set", table[m.group(0)]
 
 
+def redirect(it: Intent) -> None:
+    """Public form for the dialog: a switch given a number after context filled it in."""
+    _redirect(it, load_catalog())
+
+
 def _redirect(it: Intent, catalog: dict[str, Capability]) -> None:
     table = _REDIRECT.get(it.cap or "")
     if not table:
         return
     numeric = it.value is not None or it.op in _REL_OPS or it.op in ("max", "min") or (
         it.preset in ("max", "min", "half"))
-    if not numeric or it.cap == "lights.ambient_color":
+    if not numeric or (it.cap == "lights.ambient_color" and it.slots.get("color")):
         return
     key = "level" if it.unit == "level" else (it.op if it.op in table else "default")
     target = table.get(key, table.get("default"))
@@ -324,6 +384,7 @@ def parse(text: str, lang: str | None = None) -> Understanding:
     if not text or not meaningful(text):
         return Understanding(text=raw, lang=lang, act="none", reason="empty" if not text else "noise")
     text = normalize_zh(text) if lang == "zh" else normalize_en(expand_contractions(text))
+    text = _DIGIT_COMMA.sub(" ", text)
     lex = load_lexicon(lang)
     catalog = load_catalog()
     spans = _tag(lex, text)
@@ -339,13 +400,24 @@ def parse(text: str, lang: str | None = None) -> Understanding:
     intents = [i for c in clauses for i in c.intents]
     leftover = [it for c in clauses for _, it in c.bare_devs]
     only = tags - {"filler", "q", "mag", "sep"}
+    if "undo" in tags and (clauses and "undo" in clauses[0].tags or not intents):
+        return Understanding(text=raw, lang=lang, act="undo")
+    if "yes" in tags and intents and all(i.cap is None for i in intents) and "neg" not in tags:
+        return Understanding(text=raw, lang=lang, act="yes")  # "yeah, turn them off"
+    if "too" in tags and leftover and not intents:
+        for it in leftover:  # "and the sunroof too": the last verb, on this device
+            it.too = True
+        return Understanding(text=raw, lang=lang, act="command", intents=leftover)
     if not intents and not leftover:
-        if "undo" in tags:
-            return Understanding(text=raw, lang=lang, act="undo")
-        if "too" in tags and "zone" in tags:
-            seats = _seats([s.payload for s in spans if s.tag == "zone"])
+        if "too" in tags and "zone" not in tags and only <= {"too", "yes"}:
             return Understanding(text=raw, lang=lang, act="command",
-                                 intents=[Intent(cap=None, op=None, seats=seats, too=True)])
+                                 intents=[Intent(cap=None, op=None, seats=("speaker",), too=True)])
+        if "zone" in tags and ("too" in tags or "neg" in tags or "no" in tags or _AND_START.match(text)):
+            # "副驾也一样" repeats the last action there; "右边的不用了" turns it off there
+            seats = _seats([s.payload for s in spans if s.tag == "zone"])
+            off = "neg" in tags or "no" in tags
+            return Understanding(text=raw, lang=lang, act="command", intents=[
+                Intent(cap=None, op="off" if off else None, seats=seats, too=not off)])
         if only and only <= {"yes"}:
             return Understanding(text=raw, lang=lang, act="yes")
         if only and only <= {"no", "neg", "op"} and "no" in tags:
@@ -357,6 +429,8 @@ def parse(text: str, lang: str | None = None) -> Understanding:
     for it in leftover:
         # A device named alone: switches mean "on"; anything else needs a question back.
         cap = catalog.get(it.cap or "")
+        if intents:
+            continue
         if cap is not None and cap.kind in ("switch", "action"):
             it.op = "on"
             intents.append(it)
@@ -397,11 +471,22 @@ def _inherit(clauses: list[_Clause], lang: str) -> None:
                 it.seats = donor.seats
             c.intents.append(it)
         c.bare_devs = []
-    last_cap = None
+    last: Intent | None = None
     catalog = load_catalog()
-    for c in clauses:
+    for n, c in enumerate(clauses):
+        kept = []
         for it in c.intents:
-            if it.cap is None and last_cap and not it.too:
-                it.cap = last_cap
-                _redirect(it, catalog)
-            last_cap = it.cap or last_cap
+            if it.alts and last is not None and last.cap:
+                it.cap = pick_alternative(it.alts, catalog[last.cap].domain, catalog)
+            if it.cap is None and not it.too and len(clauses) > 1:
+                said = it.value is not None or it.preset or it.option or _PRONOUN[lang].search(it.clause)
+                if not said:
+                    continue  # "…, some guy broke down ahead": a verb with nothing to act on
+                if last is not None and last.cap:
+                    it.cap = last.cap
+                    if it.seats is None:
+                        it.seats = last.seats
+                    _redirect(it, catalog)
+            kept.append(it)
+            last = it if it.cap else last
+        c.intents = kept

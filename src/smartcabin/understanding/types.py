@@ -21,9 +21,11 @@ class Intent:
     seats: tuple[str, ...] | None = None  # explicit seats; None: the capability's default
     slots: dict[str, str] = field(default_factory=dict)  # text params: track, place, contact, color
     too: bool = False  # "the passenger side too": repeat the last action elsewhere
+    alts: tuple[str, ...] = ()  # a device word that names one of several ("亮度"): context picks
+    clause: str = ""  # the clause said, for words whose meaning needs the capability (options)
 
     def to_dict(self) -> dict[str, Any]:
-        return {k: v for k, v in asdict(self).items() if v not in (None, False, {}, ())}
+        return {k: v for k, v in asdict(self).items() if v not in (None, False, {}, (), "") and k != "clause"}
 
 
 @dataclass
