@@ -12,6 +12,7 @@ from .planning import Action, Plan, plan, undo_writes
 from .safety import check
 from .signals import Value
 from .understanding import Understanding, parse
+from .understanding.parser import warm_up
 from .vehicle import SimulatedVehicle, Vehicle, Write
 from .zones import DEFAULT_SPEAKER, is_seat
 
@@ -57,6 +58,7 @@ class Assistant:
     def __init__(self, vehicle: Vehicle | None = None) -> None:
         self.vehicle: Vehicle = vehicle if vehicle is not None else SimulatedVehicle()
         self.memory = Memory()
+        warm_up()
 
     def reset(self) -> None:
         self.memory = Memory()

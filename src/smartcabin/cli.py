@@ -75,6 +75,18 @@ def cmd_bench(args: argparse.Namespace) -> int:
     return bench_main(_corpus(args.files), args.rounds, args.json)
 
 
+def cmd_catalog(args: argparse.Namespace) -> int:
+    from .capabilities import load_catalog
+    from .catalog_docs import markdown
+
+    if args.markdown:
+        print(markdown(), end="")
+    else:
+        for cap in load_catalog().values():
+            print(f"{cap.id:28} {cap.kind:7} {cap.description['en']}")
+    return 0
+
+
 def cmd_chat(args: argparse.Namespace) -> int:
     from .chat import run_chat
 
@@ -112,6 +124,10 @@ def main(argv: list[str] | None = None) -> int:
     p.add_argument("--rounds", type=int, default=3)
     p.add_argument("--json", action="store_true")
     p.set_defaults(func=cmd_bench)
+
+    p = sub.add_parser("catalog", help="list the capability catalog")
+    p.add_argument("--markdown", action="store_true", help="the docs/capabilities.md page")
+    p.set_defaults(func=cmd_catalog)
 
     args = ap.parse_args(argv)
     try:

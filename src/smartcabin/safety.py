@@ -19,6 +19,7 @@ _OPS = {"gt": operator.gt, "ge": operator.ge, "lt": operator.lt, "le": operator.
 @dataclass(frozen=True)
 class Rule:
     id: str
+    glob: str
     path: re.Pattern[str]
     value: Any  # None (any), a plain value, or {op, value}
     when: tuple[tuple[str, str, Any], ...]
@@ -62,7 +63,7 @@ def load_rules() -> tuple[Rule, ...]:
     rules = []
     for r in load_yaml("smartcabin.data", "safety.yaml"):
         rules.append(Rule(
-            id=r["id"], path=re.compile(fnmatch.translate(r["path"])), value=r.get("value"),
+            id=r["id"], glob=r["path"], path=re.compile(fnmatch.translate(r["path"])), value=r.get("value"),
             when=tuple((c["signal"], c["op"], c["value"]) for c in r.get("when", [])),
             speaker=r.get("speaker"), decision=r["decision"], reason=r["reason"]))
     return tuple(rules)

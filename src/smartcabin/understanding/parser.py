@@ -7,7 +7,7 @@ intents with missing parts, which the dialog resolver fills from context.
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from typing import Any
 
 from ..capabilities import Capability, load_catalog
@@ -65,6 +65,7 @@ _REDIRECT = {
 
 
 _AND_START = re.compile(r"^(and|also|plus|what about|how about|还有|那|再)\b")
+_NEED_CAPS = {"hvac.temperature", "hvac.fan", "media.volume", "screen.brightness"}
 _PRESET_DEVICE = {"crack": "window.position", "tilt": "sunroof.position"}
 
 
@@ -230,7 +231,8 @@ def _clause(lex: Lexicon, catalog: dict[str, Capability], text: str, spans: list
         for spec in p.payload:
             it = Intent(cap=spec["cap"], op=spec["op"], option=spec.get("option"),
                         preset=spec.get("preset"), mag=spec.get("mag") or mag, seats=seats,
-                        value=spec.get("value"), clause=text)
+                        value=spec.get("value"), clause=text,
+                        implied=spec["cap"] in _NEED_CAPS and spec["op"] in _REL_OPS)
             num = _near(p, nums, prefer_before=False)
             if num is not None and it.op in _REL_OPS:
                 it.value, it.unit, it.relative = num.payload[0], num.payload[1], True
@@ -268,6 +270,9 @@ def _clause(lex: Lexicon, catalog: dict[str, Capability], text: str, spans: list
             f[1].append(_near(f[0], devs, not prefer_before) if f[0] else devs[0])
     if not frames and (nums or presets or colors) and not intents:
         frames.append((None, []))
+    if not frames and not intents and "too" in tags and zone_keys:
+        # "…，副驾也一样": the sentence's previous command, for these seats
+        return _Clause([Intent(cap=None, op=None, seats=seats, too=True, clause=text)], [], tags, False)
 
     bare: list[tuple[Span, Intent]] = []
     used_nums: set[int] = set()
@@ -371,6 +376,13 @@ def _redirect(it: Intent, catalog: dict[str, Capability]) -> None:
         it.cap = target
 
 
+def warm_up() -> None:
+    """Compile the catalog and both lexicons now, so the first spoken turn is not the slow one."""
+    load_catalog()
+    for lang in ("zh", "en"):
+        load_lexicon(lang)
+
+
 def parse(text: str, lang: str | None = None) -> Understanding:
     """Understand one utterance without context."""
     if not isinstance(text, str):
@@ -397,7 +409,8 @@ def parse(text: str, lang: str | None = None) -> Understanding:
         clauses.append(_clause(lex, catalog, text[a:b], sub))
     _inherit(clauses, lex.lang)
 
-    intents = [i for c in clauses for i in c.intents]
+    intents = _drop_implied([i for c in clauses for i in c.intents])
+    intents = _expand_too(intents)
     leftover = [it for c in clauses for _, it in c.bare_devs]
     only = tags - {"filler", "q", "mag", "sep"}
     if "undo" in tags and (clauses and "undo" in clauses[0].tags or not intents):
@@ -446,6 +459,29 @@ def parse(text: str, lang: str | None = None) -> Understanding:
                 it.too = True
     act = "query" if all(i.op == "query" for i in intents) else "command"
     return Understanding(text=raw, lang=lang, act=act, intents=intents)
+
+
+def _drop_implied(intents: list[Intent]) -> list[Intent]:
+    """"有点热，温度调低两度": the need and the command are one request."""
+    explicit = {i.cap for i in intents if not i.implied}
+    return [i for i in intents if not (i.implied and i.cap in explicit)]
+
+
+def _expand_too(intents: list[Intent]) -> list[Intent]:
+    """A "too" clause after commands in the same sentence repeats them for its seats."""
+    out: list[Intent] = []
+    for it in intents:
+        if it.too and it.cap is None and out:
+            prior = [p for p in out if not p.too and p.cap]
+            out += [replace(p, seats=it.seats, too=False) for p in prior if catalog_zoned(p.cap)]
+            continue
+        out.append(it)
+    return out
+
+
+def catalog_zoned(cap: str | None) -> bool:
+    c = load_catalog().get(cap or "")
+    return bool(c and c.zones)
 
 
 def _inherit(clauses: list[_Clause], lang: str) -> None:

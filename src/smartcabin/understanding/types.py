@@ -21,6 +21,7 @@ class Intent:
     seats: tuple[str, ...] | None = None  # explicit seats; None: the capability's default
     slots: dict[str, str] = field(default_factory=dict)  # text params: track, place, contact, color
     too: bool = False  # "the passenger side too": repeat the last action elsewhere
+    implied: bool = False  # from a need ("有点热"), not a command: an explicit one wins
     alts: tuple[str, ...] = ()  # a device word that names one of several ("亮度"): context picks
     clause: str = ""  # the clause said, for words whose meaning needs the capability (options)
 
