@@ -91,6 +91,8 @@ class Assistant:
     def _handle(self, u: Understanding, t: _Turn) -> list[Write]:
         p = replies.phrases(u.lang)
         pending, self.memory.pending = self.memory.pending, None
+        if pending is not None and u.affirm and u.act == "command" and all(i.cap is None for i in u.intents):
+            return self._execute(pending.actions, t, waive=pending.rules)  # "yeah, turn them off"
         if u.act == "yes":
             if pending is None:
                 t.outcome, t.parts = "no_action", [p["nothing_pending"]]

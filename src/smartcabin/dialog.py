@@ -44,6 +44,7 @@ def resolve(intents: list[Intent], memory: Memory, lang: str) -> list[Intent] | 
     last = [a for a in memory.last_actions if a.cap.kind != "query"]
     partial, memory.partial = memory.partial, None
     catalog = load_catalog()
+    siblings = [i.cap for i in intents if i.cap]
     for it in intents:
         if it.alts and last:
             it = replace(it, cap=pick_alternative(it.alts, last[-1].cap.domain, catalog))
@@ -74,6 +75,13 @@ def resolve(intents: list[Intent], memory: Memory, lang: str) -> list[Intent] | 
             if not last and _temperature_like(it, lang):
                 out.append(replace(it, cap="hvac.temperature"))  # "make it 23 in here"
                 continue
+            if not last and siblings:
+                # "turn it down, it's way too loud": the other clause says what "it" is
+                out.append(replace(it, cap=siblings[0]))
+                continue
+            if not last and it.op in _CHANGE and it.value is None:
+                out.append(replace(it, cap="media.volume"))  # "turn it up": in a car, the volume
+                continue
             if not last:
                 memory.partial = it
                 return None
@@ -82,10 +90,15 @@ def resolve(intents: list[Intent], memory: Memory, lang: str) -> list[Intent] | 
             it = replace(it, cap=a.cap.id, seats=seats, op=it.op or "set")
             apply_options(lang, it)
             redirect(it)
+            if it.cap != a.cap.id and it.seats == a.seats and not a.cap.zones:
+                it = replace(it, seats=None)  # "AC on" then "make it 20": my zone, not the car
             out.append(it)
             continue
         out.append(it)
     return out
+
+
+_CHANGE = {"up", "down", "more", "less"}
 
 
 def _temperature_like(it: Intent, lang: str) -> bool:

@@ -101,7 +101,9 @@ def _level_target(cap: Capability, it: Intent, current: float, fahrenheit_ok: bo
         return (vr.max if up else vr.min) if cap.id != "sunroof.position" else (100 if up else 0), None
     if cap.id == "window.position" and op in ("up", "down") and it.value is None and not it.mag:
         return (0.0 if op == "up" else 100.0), None  # "window up": closed; "window down": open
-    if op in ("on", "off") and it.mag and it.value is None and it.preset is None:
+    if op == "on" and it.mag == "full":
+        op = "max"
+    if op in ("on", "off") and it.mag in ("small", "big") and it.value is None and it.preset is None:
         op = "up" if op == "on" else "down"  # "开一点", "close it a bit": a step, not all the way
         if cap.id == "window.position":
             op = "more" if op == "up" else "less"

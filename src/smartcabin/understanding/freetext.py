@@ -53,7 +53,7 @@ def _blocked(spans: list[Any], start: int, verb_end: int) -> bool:
     for s in spans:
         if s.start <= start and s.end > verb_end and s.tag in ("phrase", "op", "dev"):
             return True
-        if verb_end <= s.start <= verb_end + 1 and s.tag in ("dev", "op") and s.payload not in (
+        if verb_end <= s.start <= verb_end + 1 and s.tag in ("dev", "op", "phrase", "color") and s.payload not in (
                 "media.play", "navigation.go", "on", "set"):
             return True
     return False
@@ -68,10 +68,17 @@ def _media(lex: "Lexicon", name: str) -> Intent:
                 slots["artist"] = name[: -len(marker)]
                 name = ""
                 break
-        if name and "的" in name and not any(c in name for c in words.get("marker_collection", ())):
-            artist, _, track = name.partition("的")
-            if artist and track:
-                slots["artist"], name = artist, track
+        if name.endswith("的") and len(name) > 1:
+            slots["artist"], name = name[:-1], ""  # "换成五月天的"
+        if name and "的" in name:
+            artist, _, rest = name.partition("的")
+            if artist and rest and any(rest.startswith(c) for c in words.get("marker_collection", ())):
+                slots["artist"] = artist  # "周杰伦的专辑叶惠美"
+                name = re.sub(r"^(专辑|歌单|电台)", "", rest) or rest
+                slots["collection"] = name
+                name = ""
+            elif artist and rest and not any(c in name for c in words.get("marker_collection", ())):
+                slots["artist"], name = artist, rest
     else:
         m = re.match(r"^(.*?)\s+by\s+(.+)$", name)
         if m:

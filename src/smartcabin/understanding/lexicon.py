@@ -68,6 +68,8 @@ def _compile(lang: str, raw: dict[str, Any]) -> Lexicon:
     lex.pattern = re.compile(lex.bounded(_alternation(list(tags))))
     for cap, opts in raw.get("options", {}).items():
         table = {str(p).lower(): name for name, phrases in opts.items() for p in phrases}
+        for phrase in table:
+            add(phrase, "opt", cap)
         lex.options[cap] = (re.compile(lex.bounded(_alternation(list(table)))), table)
     for key in ("play_verbs", "nav_verbs", "call_verbs", "call_suffixes", "call_prefixes"):
         if raw.get(key):

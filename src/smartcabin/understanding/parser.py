@@ -218,6 +218,7 @@ def _clause(lex: Lexicon, catalog: dict[str, Capability], text: str, spans: list
     colors = [s.payload for s in spans if s.tag == "color"]
     zone_keys = [s.payload for s in spans if s.tag == "zone"]
     plural = any(s.tag in ("plural", "all") for s in spans)
+    opt_words = [s for s in spans if s.tag == "opt"]
     mag = "full" if "full" in mags else "big" if "big" in mags else ("small" if mags or mags_extra else None)
     question = "q" in tags or "?" in text or "？" in text
     seats = _seats(zone_keys)
@@ -268,7 +269,7 @@ def _clause(lex: Lexicon, catalog: dict[str, Capability], text: str, spans: list
         lone = [f for f in frames if not f[1]]
         for f in lone:
             f[1].append(_near(f[0], devs, not prefer_before) if f[0] else devs[0])
-    if not frames and (nums or presets or colors) and not intents:
+    if not frames and (nums or presets or colors or mag == "full") and not intents:
         frames.append((None, []))
     if not frames and not intents and "too" in tags and zone_keys:
         # "…，副驾也一样": the sentence's previous command, for these seats
@@ -283,7 +284,7 @@ def _clause(lex: Lexicon, catalog: dict[str, Capability], text: str, spans: list
             cand = [n for n in nums if id(n) not in used_nums] or nums
             num = _near(anchor, cand, prefer_before=False) if anchor else cand[0]
             used_nums.add(id(num))
-        op = op_span.payload if op_span else None
+        op = op_span.payload if op_span else ("max" if mag == "full" and num is None and not presets else None)
         if op_span is not None and id(op_span) in negated:
             if op == "on":
                 op = "off"
@@ -291,6 +292,11 @@ def _clause(lex: Lexicon, catalog: dict[str, Capability], text: str, spans: list
                 continue
         if not fdevs and op is None and num is None and not presets and not colors:
             continue
+        if not fdevs and intents and num is None and not presets:
+            continue  # "turn it down, it's way too loud": the phrase names what
+        if not fdevs and op_span is not None and num is None and not presets and not opt_words \
+                and lex.lang == "zh" and len(op_span.text) == 1 and _clause_len("zh", text) > 4:
+            continue  # "前面那辆车开得真烂": a lone 开/关 inside talk is not a request
         for dev in (fdevs or [None]):
             cap = dev.payload if dev else None
             it = Intent(cap=cap, op=op, mag=mag, seats=seats, clause=text,
@@ -302,7 +308,7 @@ def _clause(lex: Lexicon, catalog: dict[str, Capability], text: str, spans: list
                     it.op = "set"
             if presets and it.value is None:
                 it.preset = presets[0].payload
-                it.op = "preset" if it.op in (None, "set", "on") else it.op
+                it.op = "preset"  # "lower my window halfway": the preset is the target
                 if it.cap is None and it.preset in _PRESET_DEVICE and not it.too:
                     it.cap = _PRESET_DEVICE[it.preset]  # "let some fresh air in": a window
             if colors:
@@ -325,7 +331,8 @@ def _clause(lex: Lexicon, catalog: dict[str, Capability], text: str, spans: list
                 else:
                     bare.append((dev, it))
                     continue
-            if it.cap is None and it.op == "set" and it.value is None and it.preset is None and not it.slots:
+            if it.cap is None and it.op == "set" and it.value is None and it.preset is None and not it.slots \
+                    and not opt_words:
                 continue  # "going to ...": a bare "to" sets nothing
             if op == "on" and it.preset is None and it.value is None and any(
                     f[0] is not None and f[0].payload in ("set",) and dev in f[1] for f in frames):
@@ -415,8 +422,8 @@ def parse(text: str, lang: str | None = None) -> Understanding:
     only = tags - {"filler", "q", "mag", "sep"}
     if "undo" in tags and (clauses and "undo" in clauses[0].tags or not intents):
         return Understanding(text=raw, lang=lang, act="undo")
-    if "yes" in tags and intents and all(i.cap is None for i in intents) and "neg" not in tags:
-        return Understanding(text=raw, lang=lang, act="yes")  # "yeah, turn them off"
+    affirm = "yes" in tags and "neg" not in tags
+    deny = "no" in tags
     if "too" in tags and leftover and not intents:
         for it in leftover:  # "and the sunroof too": the last verb, on this device
             it.too = True
@@ -458,7 +465,7 @@ def parse(text: str, lang: str | None = None) -> Understanding:
             if it.cap is None:
                 it.too = True
     act = "query" if all(i.op == "query" for i in intents) else "command"
-    return Understanding(text=raw, lang=lang, act=act, intents=intents)
+    return Understanding(text=raw, lang=lang, act=act, intents=intents, affirm=affirm, deny=deny)
 
 
 def _drop_implied(intents: list[Intent]) -> list[Intent]:

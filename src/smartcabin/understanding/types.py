@@ -37,6 +37,8 @@ class Understanding:
     intents: list[Intent] = field(default_factory=list)
     reason: str | None = None  # why none/clarify/refuse: empty noise chitchat question injection ...
     confidence: float = 1.0
+    affirm: bool = False  # also says yes ("yes, do it") — confirms a held action
+    deny: bool = False  # also says no ("算了，还是二十度吧") — drops a held action
 
     def to_dict(self) -> dict[str, Any]:
         return {"text": self.text, "lang": self.lang, "act": self.act, "reason": self.reason,
