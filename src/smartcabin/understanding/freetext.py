@@ -53,9 +53,11 @@ def _blocked(spans: list[Any], start: int, verb_end: int) -> bool:
     for s in spans:
         if s.start <= start and s.end > verb_end and s.tag in ("phrase", "op", "dev"):
             return True
-        if verb_end <= s.start <= verb_end + 1 and s.tag in ("dev", "op", "phrase", "color") and s.payload not in (
+        if verb_end <= s.start <= verb_end + 1 and s.tag in ("dev", "op", "phrase") and s.payload not in (
                 "media.play", "navigation.go", "on", "set"):
             return True
+        if s.start == verb_end and s.tag in ("color", "opt"):
+            return True  # "换成蓝色" recolours, "换成自动" switches mode: neither is a song
     return False
 
 

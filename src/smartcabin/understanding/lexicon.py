@@ -29,6 +29,7 @@ class Lexicon:
     tags: dict[str, list[tuple[str, Any]]]  # phrase -> [(tag, payload)]
     options: dict[str, tuple[re.Pattern[str], dict[str, str]]]  # cap -> (regex, phrase -> option)
     raw: dict[str, Any] = field(repr=False)
+    max_len: int = 1
     verbs: dict[str, re.Pattern[str]] = field(default_factory=dict)  # play/nav/call at clause start
     words: dict[str, tuple[str, ...]] = field(default_factory=dict)  # plain phrase lists
 
@@ -64,7 +65,11 @@ def _compile(lang: str, raw: dict[str, Any]) -> Lexicon:
     for phrase, caps in raw.get("ambiguous_devices", {}).items():
         add(phrase, "adev", tuple(caps))
 
+    for key, tag in (("artists", "artist"), ("genres", "genre")):
+        for phrase in raw.get(key, []):
+            add(phrase, tag, str(phrase).lower())
     lex = Lexicon(lang=lang, pattern=re.compile("x^"), tags=tags, options={}, raw=raw)
+    lex.max_len = max(len(p) for p in tags)
     lex.pattern = re.compile(lex.bounded(_alternation(list(tags))))
     for cap, opts in raw.get("options", {}).items():
         table = {str(p).lower(): name for name, phrases in opts.items() for p in phrases}

@@ -42,7 +42,7 @@ _UNITS = {
 }
 _LEVEL_UNITS = {"档", "挡", "级", "格", "level", "levels", "notch", "notches", "step", "steps",
                 "click", "clicks", "bar", "bars", "setting", "speed"}
-_STRONG_BREAK = re.compile(r"[，,。!！?？;；、]|\.(?=\s|$)")
+_STRONG_BREAK = re.compile(r"[，,。!！?？;；、]|(?<!\bdr)(?<!\bmr)(?<!\bmrs)(?<!\bms)(?<!\bst)(?<!\bjr)\.(?=\s|$)")
 _REL_OPS = {"up", "down", "more", "less"}
 _SEP_REACH = {"zh": 4, "en": 12}  # how far after "and"/"和" the next command may start
 _PRONOUN = {"zh": re.compile(r"它|这个|那个|一样"), "en": re.compile(r"\b(it|them|that|those|this|one|ones)\b")}
@@ -89,14 +89,64 @@ def _numbers(lang: str, text: str) -> list[Span]:
     return spans
 
 
+_WORD = re.compile(r"[\w']")
+_BONUS = {"dev": 0.1, "adev": 0.1, "phrase": 0.1, "artist": 0.05}  # ties go to the more specific reading
+
+
 def _tag(lex: Lexicon, text: str) -> list[Span]:
+    """Every lexicon phrase found, then the non-overlapping set that covers the most text:
+    "打开后视镜加热" reads 打开 + 后视镜加热, "driver seat heating" reads driver + seat heating."""
     nums = _numbers(lex.lang, text)
-    spans: list[Span] = list(nums)
-    for m in lex.pattern.finditer(text):
-        if any(n.start < m.end() and m.start() < n.end for n in nums):
+    n = len(text)
+    blocked = [False] * (n + 1)
+    for s in nums:
+        for i in range(s.start, s.end):
+            blocked[i] = True
+    if lex.lang == "en":
+        starts = [i for i in range(n) if text[i] != " " and (i == 0 or not _WORD.match(text[i - 1]))]
+        ends = {j for j in range(1, n + 1) if j == n or not _WORD.match(text[j])}
+    else:
+        starts, ends = list(range(n)), None
+    cands: dict[int, list[tuple[int, str]]] = {}
+    for i in starts:
+        if blocked[i]:
             continue
-        for tag, payload in lex.tags.get(m.group(0), ()):
-            spans.append(Span(m.start(), m.end(), tag, payload, m.group(0)))
+        for j in range(i + 1, min(n, i + lex.max_len) + 1):
+            if blocked[j - 1]:
+                break
+            if ends is not None and j not in ends:
+                continue
+            word = text[i:j]
+            if word in lex.tags:
+                cands.setdefault(i, []).append((j, word))
+    # best[i]: the best cover of text[i:]
+    best = [0.0] * (n + 1)
+    choice: list[tuple[int, str] | None] = [None] * (n + 1)
+    num_at = {s.start: s for s in nums}
+    for i in range(n - 1, -1, -1):
+        if i in num_at:
+            best[i], choice[i] = best[num_at[i].end] + (num_at[i].end - i), None
+            continue
+        best[i] = best[i + 1]
+        for j, word in cands.get(i, ()):
+            bonus = max(_BONUS.get(t, 0.0) for t, _ in lex.tags[word])
+            score = (j - i) * (1 + bonus) + best[j]
+            if score > best[i]:
+                best[i], choice[i] = score, (j, word)
+    spans: list[Span] = list(nums)
+    i = 0
+    while i < n:
+        if i in num_at:
+            i = num_at[i].end
+            continue
+        c = choice[i]
+        if c is None:
+            i += 1
+            continue
+        j, word = c
+        for tag, payload in lex.tags[word]:
+            spans.append(Span(i, j, tag, payload, word))
+        i = j
     spans.sort(key=lambda s: (s.start, -s.end))
     return spans
 
