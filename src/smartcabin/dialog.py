@@ -46,6 +46,11 @@ def resolve(intents: list[Intent], memory: Memory, lang: str) -> list[Intent] | 
     catalog = load_catalog()
     siblings = [i.cap for i in intents if i.cap]
     for it in intents:
+        if it.op == "again" and last:
+            # "再来两度": the last change again, by this much
+            prev = last[-1].intent
+            it = replace(it, op=prev.op if prev.op in _CHANGE else "up", relative=it.value is not None,
+                         cap=it.cap or prev.cap)
         if it.alts and last:
             it = replace(it, cap=pick_alternative(it.alts, last[-1].cap.domain, catalog))
         if partial is not None:

@@ -25,7 +25,7 @@ _LEAD = {
 _MEDIA_LEAD = {"zh": re.compile(r"^(一首|首|一些|一点|点|个|些|首歌|几首)+")}
 _NOTHING = re.compile(r"^\b$")
 _DIGITS = re.compile(r"^\+?[\d\s-]{3,}$")
-_NOT_PLACE = re.compile(r"^(\d+(\.\d+)?\s*(度|%|档)|掉|了|吧|掉吧)")
+_NOT_PLACE = re.compile(r"^(\d+(\.\d+)?\s*(度|%|档)|掉|了|吧|掉吧|哪|什么地方|where\b|somewhere\b)")
 _BARE_NAV = {"go", "head", "take me", "take us", "回"}
 
 
@@ -54,11 +54,16 @@ def _blocked(spans: list[Any], start: int, verb_end: int) -> bool:
         if s.start <= start and s.end > verb_end and s.tag in ("phrase", "op", "dev"):
             return True
         if verb_end <= s.start <= verb_end + 1 and s.tag in ("dev", "op", "phrase") and s.payload not in (
-                "media.play", "navigation.go", "on", "set"):
-            return True
+                "media.play", "navigation.go", "on", "set") and _rest_is_empty(spans, s.end):
+            return True  # "来点风", "放下车窗"; but "play blinding lights by the weeknd" is a song
         if s.start == verb_end and s.tag in ("color", "opt"):
             return True  # "换成蓝色" recolours, "换成自动" switches mode: neither is a song
     return False
+
+
+def _rest_is_empty(spans: list[Any], end: int) -> bool:
+    later = [s for s in spans if s.start >= end and s.tag not in ("filler", "mag", "q")]
+    return not later or all(s.tag in ("dev", "op", "phrase", "zone", "preset", "num", "all") for s in later)
 
 
 def _media(lex: "Lexicon", name: str) -> Intent:

@@ -13,7 +13,7 @@ from typing import Any
 from ..datafiles import load_yaml
 # YAML list key -> span tag
 _FLAT = {
-    "all_words": "all", "plural": "plural", "relative_markers": "rel", "too_words": "too",
+    "all_words": "all", "plural": "plural", "too_words": "too",
     "undo_words": "undo", "yes_words": "yes", "no_words": "no", "negations": "neg",
     "question_words": "q", "dou_words": "dou", "fillers": "filler", "separators": "sep", "injection": "inject",
 }

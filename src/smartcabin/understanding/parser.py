@@ -130,7 +130,7 @@ def _tag(lex: Lexicon, text: str) -> list[Span]:
         best[i] = best[i + 1]
         for j, word in cands.get(i, ()):
             bonus = max(_BONUS.get(t, 0.0) for t, _ in lex.tags[word])
-            score = (j - i) * (1 + bonus) + best[j]
+            score = (j - i) * (1 + bonus) - 0.01 + best[j]  # fewer, longer words win ties
             if score > best[i]:
                 best[i], choice[i] = score, (j, word)
     spans: list[Span] = list(nums)
@@ -307,6 +307,9 @@ def _clause(lex: Lexicon, catalog: dict[str, Capability], text: str, spans: list
         anchor = nums[0] if nums else ops[-1]
         ops = [min(ops, key=lambda o: abs(o.start - anchor.start))]
     frames: list[tuple[Span | None, list[Span]]] = [(op, []) for op in ops]
+    if lex.lang == "zh":
+        devs, ops = _adjacent_only(devs, ops)
+        frames = [(op, []) for op in ops]
     if not frames and devs:
         frames.append((None, []))
     for d in devs:
@@ -319,7 +322,9 @@ def _clause(lex: Lexicon, catalog: dict[str, Capability], text: str, spans: list
         lone = [f for f in frames if not f[1]]
         for f in lone:
             f[1].append(_near(f[0], devs, not prefer_before) if f[0] else devs[0])
-    if not frames and (nums or presets or colors or mag == "full") and not intents:
+    bare_number = nums and not ops and not devs and not presets and not colors and all(
+        n.payload[1] is None for n in nums) and len(text.strip()) > len(nums[0].text) + 2
+    if not frames and (nums or presets or colors or mag == "full") and not intents and not bare_number:
         frames.append((None, []))
     if not frames and not intents and "too" in tags and zone_keys:
         # "…，副驾也一样": the sentence's previous command, for these seats
@@ -399,6 +404,17 @@ def pick_alternative(alts: tuple[str, ...], domain: str, catalog: dict[str, Capa
 def apply_options(lang: str, it: Intent) -> None:
     """Mode options ("自动", "fast") once the capability is known from context."""
     _apply_options(load_lexicon(lang), it.clause, it)
+
+
+def _adjacent_only(devs: list[Span], ops: list[Span]) -> tuple[list[Span], list[Span]]:
+    """A one-character 门/窗/锁 or 开/关 counts only next to its partner: "开门" is a request,
+    "在门口哭了半个钟头…都是我惯的" is not."""
+    def gap(a: Span, b: Span) -> int:
+        return max(a.start - b.end, b.start - a.end, 0)
+
+    keep_devs = [d for d in devs if len(d.text) > 1 or any(gap(d, o) <= 2 for o in ops)]
+    keep_ops = [o for o in ops if len(o.text) > 1 or not keep_devs or any(gap(o, d) <= 3 for d in keep_devs)]
+    return keep_devs, keep_ops
 
 
 def _clause_len(lang: str, text: str) -> int:
@@ -482,7 +498,8 @@ def parse(text: str, lang: str | None = None) -> Understanding:
         if "too" in tags and "zone" not in tags and only <= {"too", "yes"}:
             return Understanding(text=raw, lang=lang, act="command",
                                  intents=[Intent(cap=None, op=None, seats=("speaker",), too=True)])
-        if "zone" in tags and ("too" in tags or "neg" in tags or "no" in tags or _AND_START.match(text)):
+        short = _clause_len(lang, text) <= (8 if lang == "zh" else 6)
+        if "zone" in tags and short and ("too" in tags or "neg" in tags or "no" in tags or _AND_START.match(text)):
             # "副驾也一样" repeats the last action there; "右边的不用了" turns it off there
             seats = _seats([s.payload for s in spans if s.tag == "zone"])
             off = "neg" in tags or "no" in tags
