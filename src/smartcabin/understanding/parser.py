@@ -307,8 +307,11 @@ def _clause(lex: Lexicon, catalog: dict[str, Capability], text: str, spans: list
         anchor = nums[0] if nums else ops[-1]
         ops = [min(ops, key=lambda o: abs(o.start - anchor.start))]
     frames: list[tuple[Span | None, list[Span]]] = [(op, []) for op in ops]
+    if not devs and not nums and not presets and not intents and "too" in tags and zone_keys:
+        op = ops[0].payload if ops and ops[0].payload not in ("set",) else None
+        return _Clause([Intent(cap=None, op=op, seats=seats, too=True, clause=text)], [], tags, False)
     if lex.lang == "zh":
-        devs, ops = _adjacent_only(devs, ops)
+        devs, ops = _adjacent_only(devs, ops, nums + presets)
         frames = [(op, []) for op in ops]
     if not frames and devs:
         frames.append((None, []))
@@ -326,7 +329,7 @@ def _clause(lex: Lexicon, catalog: dict[str, Capability], text: str, spans: list
         n.payload[1] is None for n in nums) and len(text.strip()) > len(nums[0].text) + 2
     if not frames and (nums or presets or colors or mag == "full") and not intents and not bare_number:
         frames.append((None, []))
-    if not frames and not intents and "too" in tags and zone_keys:
+    if not devs and not nums and not presets and not intents and "too" in tags and zone_keys:
         # "…，副驾也一样": the sentence's previous command, for these seats
         return _Clause([Intent(cap=None, op=None, seats=seats, too=True, clause=text)], [], tags, False)
 
@@ -350,7 +353,7 @@ def _clause(lex: Lexicon, catalog: dict[str, Capability], text: str, spans: list
         if not fdevs and intents and num is None and not presets:
             continue  # "turn it down, it's way too loud": the phrase names what
         if not fdevs and op_span is not None and num is None and not presets and not opt_words \
-                and lex.lang == "zh" and len(op_span.text) == 1 and _clause_len("zh", text) > 4:
+                and lex.lang == "zh" and len(op_span.text) == 1 and _uncovered(text, spans) >= 3:
             continue  # "前面那辆车开得真烂": a lone 开/关 inside talk is not a request
         for dev in (fdevs or [None]):
             cap = dev.payload if dev else None
@@ -406,15 +409,22 @@ def apply_options(lang: str, it: Intent) -> None:
     _apply_options(load_lexicon(lang), it.clause, it)
 
 
-def _adjacent_only(devs: list[Span], ops: list[Span]) -> tuple[list[Span], list[Span]]:
+def _adjacent_only(devs: list[Span], ops: list[Span], values: list[Span]) -> tuple[list[Span], list[Span]]:
     """A one-character 门/窗/锁 or 开/关 counts only next to its partner: "开门" is a request,
     "在门口哭了半个钟头…都是我惯的" is not."""
     def gap(a: Span, b: Span) -> int:
         return max(a.start - b.end, b.start - a.end, 0)
 
-    keep_devs = [d for d in devs if len(d.text) > 1 or any(gap(d, o) <= 2 for o in ops)]
+    keep_devs = [d for d in devs if len(d.text) > 1 or any(gap(d, o) <= 2 for o in ops + values)]
     keep_ops = [o for o in ops if len(o.text) > 1 or not keep_devs or any(gap(o, d) <= 3 for d in keep_devs)]
     return keep_devs, keep_ops
+
+
+def _uncovered(text: str, spans: list[Span]) -> int:
+    covered = set()
+    for s in spans:
+        covered.update(range(s.start, s.end))
+    return sum(1 for i, ch in enumerate(text) if i not in covered and ch.isalnum())
 
 
 def _clause_len(lang: str, text: str) -> int:
@@ -585,10 +595,11 @@ def _inherit(clauses: list[_Clause], lang: str) -> None:
     catalog = load_catalog()
     for n, c in enumerate(clauses):
         kept = []
+        others_named = any(i.cap for j, o in enumerate(clauses) if j != n for i in o.intents)
         for it in c.intents:
             if it.alts and last is not None and last.cap:
                 it.cap = pick_alternative(it.alts, catalog[last.cap].domain, catalog)
-            if it.cap is None and not it.too and len(clauses) > 1:
+            if it.cap is None and not it.too and others_named:
                 said = it.value is not None or it.preset or it.option or _PRONOUN[lang].search(it.clause)
                 if not said:
                     continue  # "…, some guy broke down ahead": a verb with nothing to act on
