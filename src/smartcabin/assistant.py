@@ -52,6 +52,10 @@ class _Turn:
     outcome: str | None = None
 
 
+def _long(u: Understanding) -> bool:
+    return len(u.text.split()) > 8 if u.lang == "en" else len(u.text) > 14
+
+
 class Assistant:
     """A conversation with one vehicle. Not thread-safe: one speaker turn at a time."""
 
@@ -108,6 +112,10 @@ class Assistant:
             t.outcome, t.parts = "no_action", [p[f"none_{u.reason or 'chitchat'}"]]
             return []
         intents = resolve(u.intents, self.memory, u.lang)
+        if intents is None and _long(u):
+            self.memory.partial = None  # a verb lost in a long story is not a request to ask about
+            t.outcome, t.parts = "no_action", [p["none_chitchat"]]
+            return []
         if intents is None:
             op = next((i.op for i in u.intents if i.op), None)
             t.outcome = "clarify"

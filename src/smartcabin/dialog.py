@@ -5,6 +5,7 @@
 """
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass, field, replace
 
 from .capabilities import load_catalog
@@ -84,7 +85,7 @@ def resolve(intents: list[Intent], memory: Memory, lang: str) -> list[Intent] | 
                 # "turn it down, it's way too loud": the other clause says what "it" is
                 out.append(replace(it, cap=siblings[0]))
                 continue
-            if not last and it.op in _CHANGE and it.value is None:
+            if not last and it.op in _CHANGE and it.value is None and _VOLUME_HINT[lang].search(it.clause):
                 out.append(replace(it, cap="media.volume"))  # "turn it up": in a car, the volume
                 continue
             if not last:
@@ -104,6 +105,7 @@ def resolve(intents: list[Intent], memory: Memory, lang: str) -> list[Intent] | 
 
 
 _CHANGE = {"up", "down", "more", "less"}
+_VOLUME_HINT = {"en": re.compile(r"\b(it|that|this)\b"), "zh": re.compile(r"^\W*(大声|小声|声音|大点|小点|大一点|小一点)")}
 
 
 def _temperature_like(it: Intent, lang: str) -> bool:
