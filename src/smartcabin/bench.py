@@ -40,26 +40,39 @@ def _pin_one_core() -> str:
         return "not pinned"
 
 
-def turn_latencies(cases: list[dict[str, Any]], rounds: int) -> list[float]:
+def reply_length(text: str, lang: str) -> int:
+    """Words in English, characters (no punctuation) in Chinese: what a driver has to listen to."""
+    if lang == "zh":
+        return sum(1 for ch in text if ch.isalnum())
+    return len(text.split())
+
+
+def run_turns(cases: list[dict[str, Any]], rounds: int) -> tuple[list[float], dict[str, list[int]]]:
+    """Per-turn latencies over the corpus, and reply lengths of single-action executed turns."""
     from .assistant import Assistant
     from .vehicle import SimulatedVehicle
 
-    out: list[float] = []
-    for _ in range(rounds):
+    latencies: list[float] = []
+    lengths: dict[str, list[int]] = {"zh": [], "en": []}
+    for r in range(rounds):
         for case in cases:
             assistant = Assistant(SimulatedVehicle(case.get("setup") or {}))
             for turn in case.get("turns", []):
-                out.append(assistant.turn(turn.get("text", ""), zone=turn.get("zone")).latency_ms)
-    return out
+                result = assistant.turn(turn.get("text", ""), zone=turn.get("zone"))
+                latencies.append(result.latency_ms)
+                single = result.understanding is not None and len(result.understanding.intents) == 1
+                if r == 0 and single and result.outcome == "executed" and result.lang in lengths:
+                    lengths[result.lang].append(reply_length(result.reply, result.lang))
+    return latencies, lengths
 
 
 def run(corpus: list[Path], rounds: int = 3) -> dict[str, Any]:
     cold = cold_start()
     pinning = _pin_one_core()
     cases = load_cases(corpus)
-    turn_latencies(cases[:50], 1)  # warm caches the way a running car would have them
+    run_turns(cases[:50], 1)  # warm caches the way a running car would have them
     gc.collect()
-    lat = turn_latencies(cases, rounds)
+    lat, lengths = run_turns(cases, rounds)
     rss_mb = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
     return {
         "machine": f"{platform.machine()}, {os.cpu_count()} cores, Python {platform.python_version()}, {pinning}",
@@ -68,6 +81,10 @@ def run(corpus: list[Path], rounds: int = 3) -> dict[str, Any]:
                        (("p50", 0.5), ("p95", 0.95), ("p99", 0.99), ("max", 1.0))},
         "cold_start_ms": cold,
         "peak_rss_mb": round(rss_mb, 1),
+        "reply_length_single_command": {
+            lang: {"turns": len(v), "median": percentile([float(x) for x in v], 0.5),
+                   "p95": percentile([float(x) for x in v], 0.95), "max": max(v) if v else 0}
+            for lang, v in lengths.items()},
     }
 
 
@@ -83,4 +100,8 @@ def main(corpus: list[Path], rounds: int, as_json: bool) -> int:
     print(f"cold start: ready {cold['ready_ms']} ms, first reply {cold['first_reply_ms']} ms, "
           f"whole process {cold['process_total_ms']} ms")
     print(f"peak RSS: {result['peak_rss_mb']} MB")
+    rl = result["reply_length_single_command"]
+    print(f"reply length, single executed command: en median {rl['en']['median']:.0f} words, p95 "
+          f"{rl['en']['p95']:.0f}, max {rl['en']['max']}; zh median {rl['zh']['median']:.0f} 字, "
+          f"p95 {rl['zh']['p95']:.0f}, max {rl['zh']['max']}")
     return 0

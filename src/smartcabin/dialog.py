@@ -47,6 +47,8 @@ def resolve(intents: list[Intent], memory: Memory, lang: str) -> list[Intent] | 
     catalog = load_catalog()
     siblings = [i.cap for i in intents if i.cap]
     for it in intents:
+        if it.seats and last:
+            it = replace(it, seats=in_context_rows(it.seats, last))
         if it.op == "again" and last:
             # "再来两度": the last change again, by this much
             prev = last[-1].intent
@@ -117,9 +119,27 @@ def _temperature_like(it: Intent, lang: str) -> bool:
     return 16 <= it.value <= 32 or (lang == "en" and 60 <= it.value <= 85)
 
 
+def _rows(seats: tuple[str, ...] | None) -> set[str]:
+    return {s.split(".")[0] for s in seats or () if s.startswith("Row")}
+
+
+def in_context_rows(seats: tuple[str, ...] | None, last: list[Action]) -> tuple[str, ...] | None:
+    """"the left one" after the rear windows is the rear left one."""
+    if not seats or not seats[0].startswith("side:") or not last:
+        return seats
+    rows = _rows(last[-1].seats)
+    row = rows.pop() if len(rows) == 1 else "Row1"
+    return tuple(f"{row}.{s[5:]}" for s in seats)
+
+
 def _repeat(a: Action, it: Intent) -> Intent:
     """The last action again, for other seats: the same resulting setting, or a new verb."""
     seats = it.seats or a.seats
+    if not a.cap.zones and a.cap.pair and it.seats:
+        rows = _rows(it.seats)
+        twin = a.cap.pair.get("rear" if rows == {"Row2"} else "front" if rows == {"Row1"} else "")
+        if twin:  # "and the front one" after the rear defroster
+            return replace(a.intent, cap=twin, seats=None, too=False)
     if it.op is not None:
         return replace(a.intent, op=it.op, seats=seats, too=False, value=it.value,
                        unit=it.unit, relative=it.relative, preset=it.preset)

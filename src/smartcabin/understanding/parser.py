@@ -197,8 +197,8 @@ def _seats(keys: list[str]) -> tuple[str, ...] | None:
     elif rows:
         seats += [f"{r}.{s}" for r in rows for s in ("DriverSide", "PassengerSide")]
         seats += ["Row2.Middle"] if "Row2" in rows else []
-    elif sides:
-        seats += [f"Row1.{s}" for s in sides]
+    elif sides and not seats:
+        return tuple(f"side:{s}" for s in sides)  # "the left one": the row comes from context
     if not seats:
         return ("speaker",) if "speaker" in keys else None
     return tuple(dict.fromkeys(seats))
