@@ -19,7 +19,7 @@ test: $(STAMP)
 	$(BIN)/python -m pytest -q
 
 eval: $(STAMP)
-	$(BIN)/smartcabin eval data/eval/corpus.jsonl --report eval-report.json
+	$(BIN)/smartcabin eval data/eval/*.jsonl --report eval-report.json
 
 bench: $(STAMP)
 	$(BIN)/smartcabin bench

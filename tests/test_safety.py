@@ -172,8 +172,6 @@ def test_confirm_then_no_changes_nothing(ask, no):
     assert car.changed() == {}
 
 
-@pytest.mark.xfail(reason="'cancel' / '取消' in answer to a confirmation question is read as a half command: "
-                          "the reply is 'What should I turn off?' / '要关闭什么呢？' instead of cancelling", strict=True)
 @pytest.mark.parametrize("ask,no", [("unlock the doors", "cancel"), ("解锁车门", "取消")])
 def test_cancel_answers_the_confirmation_question(ask, no):
     car = Car({SPEED: 60})
@@ -207,9 +205,6 @@ def test_yes_cannot_push_through_a_refusal():
     assert not car.any_door_open()
 
 
-@pytest.mark.xfail(reason="chit-chat containing a yes word answers a held confirmation: "
-                          "'解锁车门' at 60 km/h, then '今天天气真好' (nice weather today) unlocks every door",
-                   strict=True)
 def test_small_talk_does_not_answer_the_unlock_question():
     car = Car({SPEED: 60})
     assert car.say("解锁车门").outcome == "confirm"
@@ -227,8 +222,6 @@ def test_undo_of_a_safe_change_works_while_driving():
     assert car[temp()] == 22
 
 
-@pytest.mark.xfail(reason="undo bypasses the safety policy: parked, 'close the door'; then at 50 km/h "
-                          "'undo that' re-opens the driver door", strict=True)
 def test_undo_cannot_open_a_door_while_moving():
     car = Car({door_open(): True})
     car.say("close the door")
@@ -238,8 +231,6 @@ def test_undo_cannot_open_a_door_while_moving():
     assert car[door_open()] is False
 
 
-@pytest.mark.xfail(reason="undo bypasses the safety policy: '关上后备箱' parked, then '撤销' at 80 km/h "
-                          "re-opens the trunk", strict=True)
 def test_undo_cannot_open_the_trunk_while_moving():
     car = Car({TRUNK: 100})
     car.say("关上后备箱")

@@ -11,7 +11,7 @@ from .dialog import Memory, Pending, resolve
 from .planning import Action, Plan, plan, undo_writes
 from .safety import check
 from .signals import Value
-from .understanding import Understanding, parse
+from .understanding import Intent, Understanding, parse
 from .understanding.parser import warm_up
 from .vehicle import SimulatedVehicle, Vehicle, Write
 from .zones import DEFAULT_SPEAKER, is_seat
@@ -95,16 +95,23 @@ class Assistant:
     def _handle(self, u: Understanding, t: _Turn) -> list[Write]:
         p = replies.phrases(u.lang)
         pending, self.memory.pending = self.memory.pending, None
-        if pending is not None and u.affirm and u.act == "command" and all(i.cap is None for i in u.intents):
+        vague = all(i.cap is None for i in u.intents)
+        if pending is not None and u.affirm and not u.deny and u.act == "command" and vague:
             return self._execute(pending.actions, t, waive=pending.rules)  # "yeah, turn them off"
+        if u.deny and vague and u.act in ("command", "no"):
+            if pending is not None:  # "cancel" / "取消" answers the question
+                t.outcome, t.parts = "no_action", [p["confirm_cancelled"]]
+                return []
+            return self._cancel_running(t)
         if u.act == "yes":
             if pending is None:
                 t.outcome, t.parts = "no_action", [p["nothing_pending"]]
                 return []
             return self._execute(pending.actions, t, waive=pending.rules)
         if u.act == "no":
-            t.outcome = "no_action"
-            t.parts = [p["confirm_cancelled"] if pending else p["nothing_pending"]]
+            if pending is None:
+                return self._cancel_running(t)
+            t.outcome, t.parts = "no_action", [p["confirm_cancelled"]]
             return []
         if u.act == "undo":
             return self._undo(t)
@@ -180,8 +187,24 @@ class Assistant:
         if not self.memory.undo_stack:
             t.outcome, t.parts = "no_action", [p["nothing_to_undo"]]
             return []
-        previous = self.memory.undo_stack.pop()
+        previous = self.memory.undo_stack[-1]
         writes = undo_writes(previous, self.vehicle)
+        verdict = check(writes, self.vehicle, t.speaker)
+        if verdict.decision != "allow" and verdict.rule is not None:
+            # undoing is a command like any other: "undo" must not open a door at speed
+            t.outcome, t.parts = "refused", [p["refused"].format(reason=verdict.rule.reason[t.lang])]
+            return []
+        self.memory.undo_stack.pop()
         self.vehicle.write(writes)
         t.outcome, t.parts = "executed", [p["undone"]]
         return writes
+
+    def _cancel_running(self, t: _Turn) -> list[Write]:
+        """A bare "cancel" with nothing to answer stops what is running: guidance, then a call."""
+        for path, value, cap in (("Vehicle.Cabin.Infotainment.Navigation.IsGuidanceActive", True, "navigation.cancel"),
+                                 ("Vehicle.Cabin.Infotainment.Phone.Call.State", "DIALING", "phone.hangup"),
+                                 ("Vehicle.Cabin.Infotainment.Phone.Call.State", "ACTIVE", "phone.hangup")):
+            if self.vehicle.get(path) == value:
+                return self._review(plan([Intent(cap=cap, op="on")], self.vehicle, t.speaker, t.lang), t)
+        t.outcome, t.parts = "no_action", [replies.phrases(t.lang)["nothing_pending"]]
+        return []

@@ -7,6 +7,7 @@ import json
 import sys
 from pathlib import Path
 
+from .signals import SignalError
 from .zones import SEATS
 
 DEFAULT_CORPUS = "data/eval/*.jsonl"
@@ -28,6 +29,8 @@ def cmd_say(args: argparse.Namespace) -> int:
     from .vehicle import SimulatedVehicle
 
     setup = json.loads(args.setup) if args.setup else {}
+    if not isinstance(setup, dict):
+        raise ValueError("--setup must be a JSON object of signal paths to values")
     assistant = Assistant(SimulatedVehicle(setup))
     result = assistant.turn(args.text, zone=args.zone)
     if args.json:
@@ -132,7 +135,7 @@ def main(argv: list[str] | None = None) -> int:
     args = ap.parse_args(argv)
     try:
         return args.func(args)
-    except (FileNotFoundError, ValueError) as exc:
+    except (FileNotFoundError, ValueError, SignalError) as exc:
         print(f"smartcabin: {exc}", file=sys.stderr)
         return 2
 

@@ -88,9 +88,12 @@ def load_cases(paths: Iterable[str | Path]) -> list[dict[str, Any]]:
             for n, line in enumerate(f, 1):
                 if line.strip():
                     try:
-                        cases.append(json.loads(line))
+                        case = json.loads(line)
                     except json.JSONDecodeError as exc:
                         raise ValueError(f"{path}:{n}: not JSON: {exc}") from exc
+                    if not isinstance(case, dict) or not isinstance(case.get("turns", []), list):
+                        raise ValueError(f"{path}:{n}: a case must be a JSON object with a list of turns")
+                    cases.append(case)
     return cases
 
 

@@ -189,7 +189,7 @@ def plan(intents: list[Intent], vehicle: Vehicle, speaker: str, lang: str = "en"
         except SignalError as exc:
             result.problems.append(Problem("invalid", cap, {"error": str(exc)}))
             continue
-        if action.writes or cap.kind == "query":
+        if action.writes or cap.kind == "query" or it.op == "query":
             result.actions.append(action)
     return result
 

@@ -140,6 +140,6 @@ def problem(pr: Problem, lang: str) -> str:
 
 
 def join(parts: list[str], lang: str) -> str:
-    parts = [x for x in parts if x]
+    parts = [x[:1].upper() + x[1:] if lang == "en" else x for x in parts if x]
     sep = phrases(lang)["joiner"]
     return sep.join(parts)

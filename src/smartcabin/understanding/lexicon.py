@@ -85,7 +85,21 @@ def _compile(lang: str, raw: dict[str, Any]) -> Lexicon:
     return lex
 
 
+def _merge(a: Any, b: Any) -> Any:
+    if isinstance(a, dict) and isinstance(b, dict):
+        return {k: _merge(a.get(k), b.get(k)) if k in a and k in b else a.get(k, b.get(k))
+                for k in {**a, **b}}
+    if isinstance(a, list) and isinstance(b, list):
+        return a + [x for x in b if x not in a]
+    return a
+
+
 @lru_cache(maxsize=None)
 def load_lexicon(lang: str) -> Lexicon:
+    """`zh`, `en`, or `mixed`: both vocabularies for sentences like "play 周杰伦的稻香",
+    read the Chinese way (no spaces needed) with English words kept whole."""
+    if lang == "mixed":
+        raw = _merge(load_yaml("smartcabin.data.lexicon", "zh.yaml"), load_yaml("smartcabin.data.lexicon", "en.yaml"))
+        return _compile("zh", raw)
     raw = load_yaml("smartcabin.data.lexicon", f"{lang}.yaml")
     return _compile(lang, raw)

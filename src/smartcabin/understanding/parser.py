@@ -7,6 +7,7 @@ intents with missing parts, which the dialog resolver fills from context.
 from __future__ import annotations
 
 import re
+import unicodedata
 from dataclasses import dataclass, replace
 from typing import Any
 
@@ -14,7 +15,7 @@ from ..capabilities import Capability, load_catalog
 from ..numerals import normalize_en, normalize_zh
 from .freetext import free_text_intent
 from .lexicon import Lexicon, load_lexicon
-from .text import MAX_CHARS, clean, detect_lang, expand_contractions, meaningful
+from .text import MAX_CHARS, clean, detect_lang, expand_contractions, garbled, meaningful
 from .types import Intent, Understanding
 
 
@@ -27,6 +28,11 @@ class Span:
     text: str
 
 
+_QTY = {  # numbers of things that are not cabin settings: "还有20公里", "I'm 30", "31m"
+    "zh": re.compile(r"\s*(公里|千米|米|岁|点钟|点|号|个|分钟|小时|块|元|年|月|日|天|人|次|楼|层|路|斤|秒|周|km|m\b)"),
+    "en": re.compile(r"\s*(km|kilometers?|kilometres?|miles?|m|meters?|metres?|years?|yrs?|minutes?|mins?|hours?|hrs?"
+                     r"|seconds?|secs?|dollars?|bucks|am|pm|o'clock|people|times|th|st|nd|rd|kg|lbs?|pounds?|feet|ft)\b"),
+}
 _NUM = {
     "zh": re.compile(r"(?<![\d.])(-?\d+(?:\.\d+)?)\s*(%|摄氏度|华氏度|度|℃|°c|°f|°|档|挡|级|格)?"),
     "en": re.compile(
@@ -64,6 +70,11 @@ _REDIRECT = {
 }
 
 
+_YES_NO = {"en": re.compile(r"^\W*(is|are|was|were|does|do|did|has|have|is it|are they)\b"),
+           "zh": re.compile(r"(吗|么|没有|了没|是不是|有没有|开着没)\W*$")}
+_REQUEST_END = re.compile(r"(好吗|行吗|可以吗|能吗|好不好|行不行|可不可以)\W*$")
+_LATIN = re.compile(r"[a-z]{2,}")
+_CJK_CHAR = re.compile(r"[\u3400-\u9fff]")
 _AND_START = re.compile(r"^(and|also|plus|what about|how about|还有|那|再)\b")
 _NEED_CAPS = {"hvac.temperature", "hvac.fan", "media.volume", "screen.brightness"}
 _PRESET_DEVICE = {"crack": "window.position", "tilt": "sunroof.position"}
@@ -77,6 +88,9 @@ def _numbers(lang: str, text: str) -> list[Span]:
         else:
             prefix, raw, unit_word = m.group(1), m.group(2), m.group(3) or m.group(4)
         digits = raw.lstrip("-")
+        if not unit_word and not prefix and _QTY[lang].match(text, m.end()):
+            spans.append(Span(m.start(), m.end(), "qty", None, m.group(0)))
+            continue
         if "." not in digits and len(digits) >= 5:
             spans.append(Span(m.start(), m.end(), "digits", digits, m.group(0)))
             continue
@@ -91,6 +105,14 @@ def _numbers(lang: str, text: str) -> list[Span]:
 
 _WORD = re.compile(r"[\w']")
 _BONUS = {"dev": 0.1, "adev": 0.1, "phrase": 0.1, "artist": 0.05}  # ties go to the more specific reading
+
+
+def _ascii_bounded(text: str, i: int, j: int) -> bool:
+    """In Chinese or mixed text an English word must still be a whole word ("ac" not in "back")."""
+    def word(ch: str) -> bool:
+        return ch.isascii() and (ch.isalnum() or ch == "'")
+    return not (word(text[i]) and i > 0 and word(text[i - 1])) and not (
+        word(text[j - 1]) and j < len(text) and word(text[j]))
 
 
 def _tag(lex: Lexicon, text: str) -> list[Span]:
@@ -117,7 +139,7 @@ def _tag(lex: Lexicon, text: str) -> list[Span]:
             if ends is not None and j not in ends:
                 continue
             word = text[i:j]
-            if word in lex.tags:
+            if word in lex.tags and (ends is not None or _ascii_bounded(text, i, j)):
                 cands.setdefault(i, []).append((j, word))
     # best[i]: the best cover of text[i:]
     best = [0.0] * (n + 1)
@@ -271,6 +293,7 @@ def _clause(lex: Lexicon, catalog: dict[str, Capability], text: str, spans: list
     opt_words = [s for s in spans if s.tag == "opt"]
     mag = "full" if "full" in mags else "big" if "big" in mags else ("small" if mags or mags_extra else None)
     question = "q" in tags or "?" in text or "？" in text
+    yes_no = bool(_YES_NO[lex.lang].search(text)) and not _REQUEST_END.search(text)
     seats = _seats(zone_keys)
     prefer_before = lex.lang == "en"
 
@@ -311,7 +334,7 @@ def _clause(lex: Lexicon, catalog: dict[str, Capability], text: str, spans: list
         op = ops[0].payload if ops and ops[0].payload not in ("set",) else None
         return _Clause([Intent(cap=None, op=op, seats=seats, too=True, clause=text)], [], tags, False)
     if lex.lang == "zh":
-        devs, ops = _adjacent_only(devs, ops, nums + presets)
+        devs, ops = _adjacent_only(devs, ops, nums + presets + neg)
         frames = [(op, []) for op in ops]
     if not frames and devs:
         frames.append((None, []))
@@ -379,6 +402,8 @@ def _clause(lex: Lexicon, catalog: dict[str, Capability], text: str, spans: list
             _redirect(it, catalog)
             if it.cap and it.cap in catalog and catalog[it.cap].kind == "query":
                 it.op = "query"
+            elif yes_no and it.cap and dev is not None and it.value is None:
+                it.op = "query"  # "is the driver door open?", "空调开了吗": asking, not telling
             if it.op is None and it.cap:
                 if question:
                     it.op = "query"
@@ -427,6 +452,12 @@ def _uncovered(text: str, spans: list[Span]) -> int:
     return sum(1 for i, ch in enumerate(text) if i not in covered and ch.isalnum())
 
 
+def _noisy(text: str, spans: list[Span]) -> bool:
+    uncovered = _uncovered(text, spans)
+    covered = sum(1 for ch in text if ch.isalnum()) - uncovered
+    return uncovered > 8 and uncovered > 3 * covered
+
+
 def _clause_len(lang: str, text: str) -> int:
     return len(text.split()) if lang == "en" else len(re.sub(r"\W", "", text))
 
@@ -462,7 +493,7 @@ def _redirect(it: Intent, catalog: dict[str, Capability]) -> None:
 def warm_up() -> None:
     """Compile the catalog and both lexicons now, so the first spoken turn is not the slow one."""
     load_catalog()
-    for lang in ("zh", "en"):
+    for lang in ("zh", "en", "mixed"):
         load_lexicon(lang)
 
 
@@ -476,11 +507,19 @@ def parse(text: str, lang: str | None = None) -> Understanding:
                              reason="too_long")
     text = clean(raw)
     lang = lang or detect_lang(text)
+    if garbled(raw):
+        return Understanding(text=raw, lang=lang, act="none", reason="noise")
     if not text or not meaningful(text):
         return Understanding(text=raw, lang=lang, act="none", reason="empty" if not text else "noise")
-    text = normalize_zh(text) if lang == "zh" else normalize_en(expand_contractions(text))
+    mixed = lang == "zh" and _LATIN.search(text) is not None
+    if lang == "zh":
+        text = normalize_zh(text)
+        if mixed:
+            text = normalize_en(expand_contractions(text))
+    else:
+        text = normalize_en(expand_contractions(text))
     text = _DIGIT_COMMA.sub(" ", text)
-    lex = load_lexicon(lang)
+    lex = load_lexicon("mixed" if mixed or (lang == "en" and _CJK_CHAR.search(text)) else lang)
     catalog = load_catalog()
     spans = _tag(lex, text)
     tags = {s.tag for s in spans}
@@ -489,17 +528,21 @@ def parse(text: str, lang: str | None = None) -> Understanding:
     for a, b in _segments(lex, text, spans):
         sub = [Span(s.start - a, s.end - a, s.tag, s.payload, s.text) for s in spans
                if s.start >= a and s.end <= b]
-        clauses.append(_clause(lex, catalog, text[a:b], sub))
+        clause = _clause(lex, catalog, text[a:b], sub)
+        if _noisy(text[a:b], sub) and not any(i.slots for i in clause.intents):
+            clause.intents, clause.bare_devs = [], []  # a word we know inside noise we don't
+        clauses.append(clause)
     _inherit(clauses, lex.lang)
 
-    intents = _drop_implied([i for c in clauses for i in c.intents])
+    intents = _dedupe(_drop_implied([i for c in clauses for i in c.intents]))
     intents = _expand_too(intents)
     leftover = [it for c in clauses for _, it in c.bare_devs]
     only = tags - {"filler", "q", "mag", "sep"}
     if "undo" in tags and (clauses and "undo" in clauses[0].tags or not intents):
         return Understanding(text=raw, lang=lang, act="undo")
-    affirm = "yes" in tags and "neg" not in tags
-    deny = "no" in tags
+    loose = _uncovered(text, spans) <= 2
+    affirm = "yes" in tags and "neg" not in tags and loose
+    deny = "no" in tags and loose
     if "too" in tags and leftover and not intents:
         for it in leftover:  # "and the sunroof too": the last verb, on this device
             it.too = True
@@ -515,9 +558,10 @@ def parse(text: str, lang: str | None = None) -> Understanding:
             off = "neg" in tags or "no" in tags
             return Understanding(text=raw, lang=lang, act="command", intents=[
                 Intent(cap=None, op="off" if off else None, seats=seats, too=not off)])
-        if only and only <= {"yes"}:
+        whole = _uncovered(text, spans) == 0  # "今天天气真好" holds a 好 but is not a yes
+        if only and only <= {"yes"} and whole:
             return Understanding(text=raw, lang=lang, act="yes")
-        if only and only <= {"no", "neg", "op"} and "no" in tags:
+        if only and only <= {"no", "neg", "op"} and "no" in tags and whole:
             return Understanding(text=raw, lang=lang, act="no")
         if "inject" in tags:
             return Understanding(text=raw, lang=lang, act="none", reason="injection")
@@ -528,7 +572,8 @@ def parse(text: str, lang: str | None = None) -> Understanding:
         cap = catalog.get(it.cap or "")
         if intents:
             continue
-        if cap is not None and cap.kind in ("switch", "action"):
+        if cap is not None and cap.kind in ("switch", "action") and cap.safety != "door" \
+                and _uncovered(text, spans) == 0:
             it.op = "on"
             intents.append(it)
         elif not intents:
@@ -541,8 +586,32 @@ def parse(text: str, lang: str | None = None) -> Understanding:
         for it in intents:
             if it.cap is None:
                 it.too = True
+    _restore_case(intents, raw)
     act = "query" if all(i.op == "query" for i in intents) else "command"
     return Understanding(text=raw, lang=lang, act=act, intents=intents, affirm=affirm, deny=deny)
+
+
+def _restore_case(intents: list[Intent], raw: str) -> None:
+    """Names keep the user's spelling ("Starbucks", "iPhone"): slots are read lower-cased."""
+    folded = unicodedata.normalize("NFKC", raw)
+    lowered = folded.lower()
+    for it in intents:
+        for key, value in it.slots.items():
+            at = lowered.find(value) if value and key not in ("color", "number") else -1
+            if at >= 0 and len(lowered) == len(folded):
+                it.slots[key] = folded[at:at + len(value)]
+
+
+def _dedupe(intents: list[Intent]) -> list[Intent]:
+    """"set the temperature to 24": two set verbs, one request."""
+    out: list[Intent] = []
+    for it in intents:
+        key = (it.cap, it.op, it.value, it.unit, it.preset, it.option, it.seats, tuple(sorted(it.slots.items())))
+        if it.cap and any((o.cap, o.op, o.value, o.unit, o.preset, o.option, o.seats,
+                           tuple(sorted(o.slots.items()))) == key for o in out):
+            continue
+        out.append(it)
+    return out
 
 
 def _drop_implied(intents: list[Intent]) -> list[Intent]:

@@ -45,6 +45,12 @@ def expand_contractions(text: str) -> str:
     return text
 
 
+def garbled(raw: str) -> bool:
+    """Bytes that were not text: replacement and control characters never come from speech."""
+    bad = len(_CONTROL.findall(raw.replace("\n", " ").replace("\t", " ")))
+    return bad >= 3 and bad * 10 >= len(raw)
+
+
 def meaningful(text: str) -> bool:
     """False for input with no letters or digits in any script (emoji, symbols, noise)."""
     return any(ch.isalnum() for ch in text)

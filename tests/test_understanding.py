@@ -1,0 +1,172 @@
+"""parse(): the readings that must never regress. Checked on intents and slots, and where a
+reading only means something after planning (Fahrenheit), on the planned value."""
+from __future__ import annotations
+
+import pytest
+
+from smartcabin.planning import plan
+from smartcabin.understanding import parse
+from smartcabin.vehicle import SimulatedVehicle
+
+from helpers import Car, temp
+
+
+def intents(text: str) -> list[dict]:
+    return [i.to_dict() for i in parse(text).intents]
+
+
+def only(text: str) -> dict:
+    its = intents(text)
+    assert len(its) == 1, its
+    return its[0]
+
+
+# -- numbers -------------------------------------------------------------------------
+
+def test_chinese_numeral_with_half_degree():
+    it = only("温度调到二十二度半")
+    assert it["cap"] == "hvac.temperature"
+    assert it["op"] == "set"
+    assert it["value"] == 22.5
+    assert parse("二十二度半").intents[0].value == 22.5
+
+
+def test_chinese_numeral_half_degree_reaches_the_car():
+    car = Car()
+    car.say("把温度调到二十二度半")
+    assert car[temp()] == 22.5
+
+
+@pytest.mark.parametrize("text,cap,value", [
+    ("温度调到十八度", "hvac.temperature", 18),
+    ("音量调到百分之六十", "media.volume", 60),
+    ("风量调到三档", "hvac.fan", 3),
+    ("温度调低一度半", "hvac.temperature", 1.5),
+])
+def test_chinese_numerals(text, cap, value):
+    it = only(text)
+    assert it["cap"] == cap
+    assert it["value"] == value
+
+
+def test_relative_chinese_numeral_is_relative():
+    it = only("温度调低一度半")
+    assert it["op"] == "down" and it.get("relative") is True
+
+
+def _planned_temperature(text: str) -> list[float]:
+    u = parse(text)
+    p = plan(u.intents, SimulatedVehicle(), "Row1.DriverSide", u.lang)
+    assert not p.problems, p.problems
+    return [v for a in p.actions for v in a.values.values()]
+
+
+@pytest.mark.parametrize("text,celsius", [
+    ("set the temperature to 72 degrees", 22.2),
+    ("set the temperature to 75 degrees fahrenheit", 23.9),
+    ("temperature 64 f", 17.8),
+])
+def test_fahrenheit_in_english_becomes_celsius_after_planning(text, celsius):
+    values = _planned_temperature(text)
+    assert values
+    assert all(abs(v - celsius) <= 0.25 for v in values), values  # snapped to the 0.5 °C step
+
+
+def test_fahrenheit_reaches_the_car():
+    car = Car({temp(): 18})
+    car.say("set the temperature to 72 degrees")
+    assert abs(car[temp()] - 22.2) <= 0.25
+
+
+def test_chinese_degrees_are_never_fahrenheit():
+    car = Car()
+    r = car.say("温度调到72度")
+    assert r.outcome == "clarify"
+    assert car.changed() == {}
+
+
+# -- several requests in one sentence ------------------------------------------------
+
+def test_multi_intent_split_zh():
+    its = intents("打开空调，温度调到二十度，再把车窗关上")
+    assert [(i["cap"], i["op"]) for i in its] == [
+        ("hvac.ac", "on"), ("hvac.temperature", "set"), ("window.position", "off")]
+    assert its[1]["value"] == 20
+
+
+def test_multi_intent_split_en():
+    its = intents("turn on the AC and open the sunroof")
+    assert [(i["cap"], i["op"]) for i in its] == [("hvac.ac", "on"), ("sunroof.position", "on")]
+
+
+def test_multi_intent_split_keeps_each_verb():
+    its = intents("close the windows and lock the doors")
+    assert [(i["cap"], i["op"]) for i in its] == [("window.position", "off"), ("door.lock", "on")]
+
+
+# -- free-text slots -----------------------------------------------------------------
+
+@pytest.mark.parametrize("text,slots", [
+    ("播放周杰伦的晴天", {"artist": "周杰伦", "track": "晴天"}),
+    ("play yesterday by the beatles", {"artist": "the beatles", "track": "yesterday"}),
+    ("播放晴天", {"track": "晴天"}),
+    ("放一首周杰伦的歌", {"artist": "周杰伦"}),
+    ("play some jazz", {"genre": "jazz"}),
+])
+def test_media_artist_track_split(text, slots):
+    it = only(text)
+    assert it["cap"] == "media.play"
+    assert it["slots"] == slots
+
+
+@pytest.mark.parametrize("text,place", [
+    ("导航回家", "HOME"), ("回家", "HOME"), ("navigate home", "HOME"),
+    ("导航去公司", "WORK"), ("take me to work", "WORK"),
+])
+def test_navigation_to_saved_places(text, place):
+    it = only(text)
+    assert it["cap"] == "navigation.go"
+    assert it["slots"] == {"place": place}
+
+
+@pytest.mark.parametrize("text,place", [("导航去北京南站", "北京南站"), ("navigate to the airport", "airport")])
+def test_navigation_to_a_named_place(text, place):
+    it = only(text)
+    assert it["cap"] == "navigation.go"
+    assert place in it["slots"]["place"]
+    assert it["slots"]["place"] not in ("HOME", "WORK")
+
+
+@pytest.mark.parametrize("text,slots", [
+    ("拨打13800138000", {"number": "13800138000"}),
+    ("call 555 123 4567", {"number": "5551234567"}),
+    ("打电话给张三", {"contact": "张三"}),
+    ("给妈妈打电话", {"contact": "妈妈"}),
+    ("call mom", {"contact": "mom"}),
+])
+def test_phone_number_versus_contact(text, slots):
+    it = only(text)
+    assert it["cap"] == "phone.call"
+    assert it["slots"] == slots
+
+
+# -- not for the car -----------------------------------------------------------------
+
+@pytest.mark.parametrize("text", ["你好", "谢谢", "hello", "tell me a joke", "what's your name",
+                                  "thank you", "讲个笑话吧"])
+def test_chit_chat_is_no_act(text):
+    u = parse(text)
+    assert u.act == "none"
+    assert u.intents == []
+
+
+@pytest.mark.parametrize("text", ["今天天气真好", "你是谁"])
+def test_small_talk_with_a_yes_character_is_not_a_yes(text):
+    assert parse(text).act == "none"
+
+
+def test_parse_is_stateless():
+    first = parse("温度调高两度").to_dict()
+    parse("副驾也一样")
+    parse("打开")
+    assert parse("温度调高两度").to_dict() == first
