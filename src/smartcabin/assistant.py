@@ -95,10 +95,11 @@ class Assistant:
     def _handle(self, u: Understanding, t: _Turn) -> list[Write]:
         p = replies.phrases(u.lang)
         pending, self.memory.pending = self.memory.pending, None
-        vague = all(i.cap is None for i in u.intents)
+        vague = all(i.cap is None and i.value is None and not i.preset and not i.option and not i.slots
+                    for i in u.intents)
         if pending is not None and u.affirm and not u.deny and u.act == "command" and vague:
             return self._execute(pending.actions, t, waive=pending.rules)  # "yeah, turn them off"
-        if u.deny and vague and u.act in ("command", "no"):
+        if u.deny and vague and all(i.op is None for i in u.intents) and u.act in ("command", "no"):
             if pending is not None:  # "cancel" / "取消" answers the question
                 t.outcome, t.parts = "no_action", [p["confirm_cancelled"]]
                 return []
@@ -160,6 +161,8 @@ class Assistant:
             t.outcome = "confirm"
         elif refused:
             t.outcome = "refused"
+        elif planned.problems and all(pr.kind == "not_now" for pr in planned.problems):
+            t.outcome = "no_action"
         elif planned.problems:
             kinds = {pr.kind for pr in planned.problems}
             t.outcome = "clarify" if kinds & {"out_of_range", "unsupported", "missing"} else "failed"

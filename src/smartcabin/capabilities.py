@@ -57,7 +57,8 @@ class Capability:
     resume_writes: dict[str, Any] = field(default_factory=dict)
     reads: tuple[str, ...] = ()
     off_action: str | None = None  # the action that undoes this one ("不用导航了")
-    pair: dict[str, str] = field(default_factory=dict)  # front/rear twins of a whole-car function
+    pair: dict[str, str] = field(default_factory=dict)
+    requires: dict[str, list[Any]] = field(default_factory=dict)  # state in which the action makes sense  # front/rear twins of a whole-car function
 
     def missing(self, slots: dict[str, str]) -> list[str]:
         """Required parameters the slots lack: an action never runs half-specified."""
@@ -96,7 +97,7 @@ def _build(cid: str, d: dict[str, Any]) -> Capability:
         values=d.get("values") or {k: d[k] for k in ("on", "off") if k in d},
         on_also=d.get("on_also", {}), params=d.get("params", {}), writes=d.get("writes", {}),
         resume_writes=d.get("resume_writes", {}), reads=tuple(d.get("reads", ())),
-        off_action=d.get("off_action"), pair=d.get("pair", {}),
+        off_action=d.get("off_action"), pair=d.get("pair", {}), requires=d.get("requires", {}),
     )
 
 

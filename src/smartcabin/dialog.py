@@ -47,6 +47,12 @@ def resolve(intents: list[Intent], memory: Memory, lang: str) -> list[Intent] | 
     catalog = load_catalog()
     siblings = [i.cap for i in intents if i.cap]
     for it in intents:
+        if it.op == "reslot":
+            fixed = _reslot(it, last)
+            if fixed is None:
+                return None
+            out.append(fixed)
+            continue
         if it.seats and last:
             it = replace(it, seats=in_context_rows(it.seats, last))
         if it.op == "again" and last:
@@ -108,6 +114,20 @@ def resolve(intents: list[Intent], memory: Memory, lang: str) -> list[Intent] | 
 
 _CHANGE = {"up", "down", "more", "less"}
 _VOLUME_HINT = {"en": re.compile(r"\b(it|that|this)\b"), "zh": re.compile(r"^\W*(大声|小声|声音|大点|小点|大一点|小一点)")}
+
+
+_MAIN_SLOT = {"navigation.go": "place", "phone.call": "contact", "media.play": "track"}
+
+
+def _reslot(it: Intent, last: list[Action]) -> Intent | None:
+    """"actually, make that Fisherman's Wharf": the last request with the new name."""
+    name = it.slots.get("name", "")
+    for a in reversed(last):
+        key = _MAIN_SLOT.get(a.cap.id)
+        if key:
+            slots = {key: name} if a.cap.id != "media.play" else {**a.intent.slots, "track": name}
+            return replace(a.intent, slots=slots, too=False)
+    return None
 
 
 def _temperature_like(it: Intent, lang: str) -> bool:

@@ -109,6 +109,8 @@ def _level_target(cap: Capability, it: Intent, current: float, fahrenheit_ok: bo
         op = "up" if op == "on" else "down"  # "开一点", "close it a bit": a step, not all the way
         if cap.id == "window.position":
             op = "more" if op == "up" else "less"
+    if op == "preset" and it.preset and it.preset not in cap.presets and it.preset not in ("max", "min"):
+        op, it = "up", replace(it, mag="small")  # "温度再高一点点": 一点点 is a little, not a crack
     if op in ("max", "min") or (op == "preset" and it.preset) or op in ("on", "off"):
         name = it.preset if op == "preset" else op
         if name in cap.presets:
@@ -173,6 +175,9 @@ def plan(intents: list[Intent], vehicle: Vehicle, speaker: str, lang: str = "en"
             it, cap = replace(it, cap=cap.off_action, op="on", slots={}), catalog[cap.off_action]
         if cap is None:
             result.problems.append(Problem("unsupported", None, {"intent": it}))
+            continue
+        if any(vehicle.get(sig) not in ok for sig, ok in cap.requires.items()):
+            result.problems.append(Problem("not_now", cap))  # "pick up" with no call ringing
             continue
         if cap.kind == "action" and cap.missing(it.slots) and not (cap.resume_writes and not it.slots):
             result.problems.append(Problem("missing", cap, {"missing": cap.missing(it.slots)}))

@@ -132,6 +132,8 @@ def problem(pr: Problem, lang: str) -> str:
     if pr.kind == "out_of_range":
         name = name[:1].upper() + name[1:] if lang == "en" else name
         return p["out_of_range"].format(name=name, min=_num(pr.detail["min"]), max=_num(pr.detail["max"]))
+    if pr.kind == "not_now" and pr.cap is not None:
+        return p["actions"].get(f"not_now_{pr.cap.id}", p["nothing_pending"])
     if pr.kind == "missing" and pr.cap is not None:
         return p["actions"].get(f"missing_{pr.cap.id}", p["clarify_generic"])
     if pr.kind == "unsupported" and pr.cap is not None:

@@ -73,6 +73,8 @@ _REDIRECT = {
 _YES_NO = {"en": re.compile(r"^\W*(is|are|was|were|does|do|did|has|have|is it|are they)\b"),
            "zh": re.compile(r"(吗|么|没有|了没|是不是|有没有|开着没)\W*$")}
 _REQUEST_END = re.compile(r"(好吗|行吗|可以吗|能吗|好不好|行不行|可不可以)\W*$")
+_CORRECTION = re.compile(r"^\W*(?:(?:no|actually|sorry|oh|wait)[\s,]+)*(make (?:that|it)|change (?:that|it) to|i meant?|"
+                         r"not that,? |改成|改为|换成去|不对[，,]?是)\s*(.+)$")
 _LATIN = re.compile(r"[a-z]{2,}")
 _CJK_CHAR = re.compile(r"[\u3400-\u9fff]")
 _AND_START = re.compile(r"^(and|also|plus|what about|how about|还有|那|再)\b")
@@ -255,6 +257,7 @@ class _Clause:
     bare_devs: list[tuple[Span, Intent]]  # a device named with no operation yet
     tags: set[str]
     question: bool
+    unknown_verb: bool = False
 
 
 def _clause(lex: Lexicon, catalog: dict[str, Capability], text: str, spans: list[Span]) -> _Clause:
@@ -269,9 +272,19 @@ def _clause(lex: Lexicon, catalog: dict[str, Capability], text: str, spans: list
     devs = [s for s in spans if s.tag == "dev" and not inside(s)]
     devs += [Span(s.start, s.end, "dev", s.payload[0], s.text) for s in spans if s.tag == "adev" and not inside(s)]
     alts = {s.start: s.payload for s in spans if s.tag == "adev"}
+    for d in list(devs):
+        fits = [a for a in alts.get(d.start, ()) if any(
+            o is not d and o.payload in catalog and catalog[o.payload].domain == catalog[a].domain for o in devs)]
+        if fits:  # "后视镜…加热": the ambiguous word takes the domain of the device beside it
+            devs = [o for o in devs if o is d or catalog.get(o.payload) is None
+                    or catalog[o.payload].domain != catalog[fits[0]].domain]
+            devs[devs.index(d)] = Span(d.start, d.end, "dev", fits[0], d.text)
+            alts.pop(d.start)
     neg = [s for s in spans if s.tag == "neg"]
+    no_spans = {(s.start, s.end) for s in spans if s.tag == "no"}
     ops = _merge_ops([s for s in spans if s.tag == "op" and not inside(s)
-                      and not any(n.start <= s.start < n.end for n in neg)])
+                      and not any(n.start <= s.start < n.end for n in neg)
+                      and not ((s.start, s.end) in no_spans and not devs)])
     if len(ops) > 1:
         # a bare "on"/"off" next to a real verb is a preposition: "disable the lock on the windows"
         ops = [o for o in ops if o.text not in ("on", "off")] or ops[:1]
@@ -318,8 +331,20 @@ def _clause(lex: Lexicon, catalog: dict[str, Capability], text: str, spans: list
                 else:
                     continue
             intents.append(it)
+    if intents and devs:
+        named = {catalog[d.payload].domain for d in devs if d.payload in catalog}
+        moved = [i for i in intents if i.cap in catalog and catalog[i.cap].domain not in named]
+        if moved and all(not i.option for i in moved):
+            # "mute the navigation voice", "the fan's way too loud": the device said wins,
+            # with the phrase's direction
+            first = moved[0]
+            direction = first.op if first.op in _REL_OPS else "off" if (
+                first.op == "off" or first.preset == "off") else "on"
+            intents = [i for i in intents if i not in moved]
+            ops = ops or [Span(0, 0, "op", direction, "")]
     phrase_caps = {i.cap for i in intents}
     devs = [d for d in devs if d.payload not in phrase_caps]
+    devs = _combine(devs, catalog)
     if intents and not ops and not nums:
         devs = []  # a comfort phrase plus a device word: the phrase already says what to do
 
@@ -348,7 +373,7 @@ def _clause(lex: Lexicon, catalog: dict[str, Capability], text: str, spans: list
         lone = [f for f in frames if not f[1]]
         for f in lone:
             f[1].append(_near(f[0], devs, not prefer_before) if f[0] else devs[0])
-    bare_number = nums and not ops and not devs and not presets and not colors and all(
+    bare_number = nums and not ops and not devs and not presets and not colors and not zone_keys and all(
         n.payload[1] is None for n in nums) and len(text.strip()) > len(nums[0].text) + 2
     if not frames and (nums or presets or colors or mag == "full") and not intents and not bare_number:
         frames.append((None, []))
@@ -373,8 +398,8 @@ def _clause(lex: Lexicon, catalog: dict[str, Capability], text: str, spans: list
                 continue
         if not fdevs and op is None and num is None and not presets and not colors:
             continue
-        if not fdevs and intents and num is None and not presets:
-            continue  # "turn it down, it's way too loud": the phrase names what
+        if not fdevs and intents and not presets:
+            continue  # "turn it down, it's way too loud", "make it one degree cooler": the phrase names what
         if not fdevs and op_span is not None and num is None and not presets and not opt_words \
                 and lex.lang == "zh" and len(op_span.text) == 1 and _uncovered(text, spans) >= 3:
             continue  # "前面那辆车开得真烂": a lone 开/关 inside talk is not a request
@@ -421,7 +446,10 @@ def _clause(lex: Lexicon, catalog: dict[str, Capability], text: str, spans: list
                     f[0] is not None and f[0].payload in ("set",) and dev in f[1] for f in frames):
                 continue  # "打开车窗到一半": the target covers the opening
             intents.append(it)
-    return _Clause(intents, bare, tags, question)
+    first_dev = min((d.start for d in devs), default=0)
+    unknown_verb = any(ch.isalnum() for i, ch in enumerate(text[:first_dev])
+                       if not any(s.start <= i < s.end for s in spans))
+    return _Clause(intents, bare, tags, question, unknown_verb)
 
 
 def pick_alternative(alts: tuple[str, ...], domain: str, catalog: dict[str, Capability]) -> str:
@@ -434,6 +462,20 @@ def apply_options(lang: str, it: Intent) -> None:
     _apply_options(load_lexicon(lang), it.clause, it)
 
 
+_COMBOS = {  # two devices named together that mean a third
+    frozenset({"door.lock", "window.position"}): "window.child_lock",
+}
+
+
+def _combine(devs: list[Span], catalog: dict[str, Capability]) -> list[Span]:
+    caps = {d.payload for d in devs}
+    for pair, target in _COMBOS.items():
+        if pair <= caps:
+            first = next(d for d in devs if d.payload in pair)
+            devs = [d for d in devs if d.payload not in pair] + [Span(first.start, first.end, "dev", target, first.text)]
+    return devs
+
+
 def _adjacent_only(devs: list[Span], ops: list[Span], values: list[Span]) -> tuple[list[Span], list[Span]]:
     """A one-character 门/窗/锁 or 开/关 counts only next to its partner: "开门" is a request,
     "在门口哭了半个钟头…都是我惯的" is not."""
@@ -443,6 +485,17 @@ def _adjacent_only(devs: list[Span], ops: list[Span], values: list[Span]) -> tup
     keep_devs = [d for d in devs if len(d.text) > 1 or any(gap(d, o) <= 2 for o in ops + values)]
     keep_ops = [o for o in ops if len(o.text) > 1 or not keep_devs or any(gap(o, d) <= 3 for d in keep_devs)]
     return keep_devs, keep_ops
+
+
+_SHORT = {"zh": 3, "en": 8}  # letters of unknown words a bare device request may carry ("打双闪", "crank the AC")
+
+
+def _spans_in(spans: list[Span], text: str, clause: str) -> list[Span]:
+    at = text.find(clause)
+    if at < 0:
+        return []
+    return [Span(s.start - at, s.end - at, s.tag, s.payload, s.text) for s in spans
+            if s.start >= at and s.end <= at + len(clause)]
 
 
 def _uncovered(text: str, spans: list[Span]) -> int:
@@ -524,6 +577,11 @@ def parse(text: str, lang: str | None = None) -> Understanding:
     spans = _tag(lex, text)
     tags = {s.tag for s in spans}
 
+    fix = _CORRECTION.match(text)
+    if fix and not any(s.tag in ("num", "dev", "op", "phrase") for s in spans if s.start >= fix.start(2)):
+        name = fix.group(2).strip(" .!?。！？")
+        return Understanding(text=raw, lang=lang, act="command",
+                             intents=[Intent(cap=None, op="reslot", slots={"name": name})])
     clauses: list[_Clause] = []
     for a, b in _segments(lex, text, spans):
         sub = [Span(s.start - a, s.end - a, s.tag, s.payload, s.text) for s in spans
@@ -573,7 +631,7 @@ def parse(text: str, lang: str | None = None) -> Understanding:
         if intents:
             continue
         if cap is not None and cap.kind in ("switch", "action") and cap.safety != "door" \
-                and _uncovered(text, spans) == 0:
+                and it.clause and _uncovered(it.clause, _spans_in(spans, text, it.clause)) <= _SHORT[lang]:
             it.op = "on"
             intents.append(it)
         elif not intents:
@@ -616,8 +674,9 @@ def _dedupe(intents: list[Intent]) -> list[Intent]:
 
 def _drop_implied(intents: list[Intent]) -> list[Intent]:
     """"有点热，温度调低两度": the need and the command are one request."""
-    explicit = {i.cap for i in intents if not i.implied}
-    return [i for i in intents if not (i.implied and i.cap in explicit)]
+    if any(not i.implied for i in intents):
+        return [i for i in intents if not i.implied]  # "太吵了，关窗": the need explains the command
+    return intents
 
 
 def _expand_too(intents: list[Intent]) -> list[Intent]:
@@ -641,8 +700,8 @@ def _inherit(clauses: list[_Clause], lang: str) -> None:
     """Clauses lacking a verb or a device borrow them from their neighbours in the sentence:
     "把车窗和天窗都打开", "open the windows and the sunroof", "turn on the AC and set it to 22"."""
     for i, c in enumerate(clauses):
-        if not c.bare_devs:
-            continue
+        if not c.bare_devs or c.unknown_verb:
+            continue  # "close the windows and crank the AC": crank is a verb we don't know, not "close"
         order = [i + 1, i - 1] if lang == "zh" else [i - 1, i + 1]
         donor = None
         for j in order:
