@@ -11,7 +11,7 @@ from dataclasses import dataclass, field, replace
 from .capabilities import load_catalog
 from .planning import Action
 from .signals import Value
-from .understanding.parser import apply_options, pick_alternative, redirect, redirect
+from .understanding.parser import apply_options, pick_alternative, redirect
 from .understanding.types import Intent
 
 

@@ -1,0 +1,380 @@
+"""Clauses: where a sentence splits, and the intents one clause asks for (zone
+words to seats, verbs paired with devices and values, capability redirects, options)."""
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+
+from ..capabilities import Capability, load_catalog
+from .freetext import free_text_intent
+from .lexicon import Lexicon, load_lexicon
+from .tagging import Span, _uncovered, clause_len
+from .types import Intent
+
+
+_STRONG_BREAK = re.compile(r"[，,。!！?？;；、]|(?<!\bdr)(?<!\bmr)(?<!\bmrs)(?<!\bms)(?<!\bst)(?<!\bjr)\.(?=\s|$)")
+_SEP_REACH = {"zh": 4, "en": 12}  # how far after "and"/"和" the next command may start
+_CONTENT_TAGS = {"dev", "op", "phrase", "zone", "num", "color", "too", "undo"}
+
+
+def segments(lex: Lexicon, text: str, spans: list[Span]) -> list[tuple[int, int]]:
+    """Clause boundaries: punctuation always; a conjunction only when content follows it."""
+    cuts = [(m.start(), m.end()) for m in _STRONG_BREAK.finditer(text)
+            if not (m.group(0) == "." and m.start() > 0 and text[m.start() - 1].isdigit())]
+    for s in spans:
+        if s.tag != "sep":
+            continue
+        after = [t for t in spans if t.start >= s.end and t.tag not in ("filler", "sep")]
+        if after and after[0].tag in _CONTENT_TAGS and after[0].start - s.end <= _SEP_REACH[lex.lang]:
+            cuts.append((s.start, s.end))
+        elif any(v.match(text, _skip_space(text, s.end)) for v in lex.verbs.values()):
+            cuts.append((s.start, s.end))
+    bounds, pos = [], 0
+    for a, b in sorted(cuts):
+        if a > pos:
+            bounds.append((pos, a))
+        pos = max(pos, b)
+    if pos < len(text):
+        bounds.append((pos, len(text)))
+    return [(a, b) for a, b in bounds if text[a:b].strip()]
+
+
+def _skip_space(text: str, i: int) -> int:
+    while i < len(text) and text[i] == " ":
+        i += 1
+    return i
+
+
+def _seats(keys: list[str]) -> tuple[str, ...] | None:
+    """Zone words to seats; 'all' and 'speaker' stay as markers for the planner."""
+    if not keys:
+        return None
+    for rel in ("behind", "ahead", "beside"):
+        if rel in keys:
+            return (rel,)
+    if "all" in keys and not any(k != "all" and k != "speaker" for k in keys):
+        return ("all",)
+    keys = [k for k in keys if k != "all"]
+    seats = [k for k in keys if k.startswith("Row")]
+    rows = [r for r, w in (("Row1", "front"), ("Row2", "rear")) if w in keys]
+    sides = [s for s, w in (("DriverSide", "left"), ("PassengerSide", "right")) if w in keys]
+    if rows and sides:
+        seats += [f"{r}.{s}" for r in rows for s in sides]
+    elif rows:
+        seats += [f"{r}.{s}" for r in rows for s in ("DriverSide", "PassengerSide")]
+        seats += ["Row2.Middle"] if "Row2" in rows else []
+    elif sides and not seats:
+        return tuple(f"side:{s}" for s in sides)  # "the left one": the row comes from context
+    if not seats:
+        return ("speaker",) if "speaker" in keys else None
+    return tuple(dict.fromkeys(seats))
+
+
+def _near(target: Span, candidates: list[Span], prefer_before: bool) -> Span | None:
+    best, best_d = None, 1e9
+    for c in candidates:
+        d = target.start - c.end if c.end <= target.start else c.start - target.end
+        d = max(d, 0) + (0 if (c.end <= target.start) == prefer_before else 0.5)
+        if d < best_d:
+            best, best_d = c, d
+    return best
+
+
+def _merge_ops(ops: list[Span]) -> list[Span]:
+    """'调高' + '到', 'turn up' + 'to': a change verb followed by a target marker is a set."""
+    out: list[Span] = []
+    for op in ops:
+        if out and op.payload == "set" and op.start - out[-1].end <= 1:
+            out[-1] = Span(out[-1].start, op.end, "op", "set", out[-1].text + op.text)
+            continue
+        if out and out[-1].payload == op.payload and op.start - out[-1].end <= 1:
+            continue
+        out.append(op)
+    return out
+
+
+_COMBOS = {  # two devices named together that mean a third
+    frozenset({"door.lock", "window.position"}): "window.child_lock",
+}
+
+
+def _combine(devs: list[Span], catalog: dict[str, Capability]) -> list[Span]:
+    caps = {d.payload for d in devs}
+    for pair, target in _COMBOS.items():
+        if pair <= caps:
+            first = next(d for d in devs if d.payload in pair)
+            devs = [d for d in devs if d.payload not in pair] + [Span(first.start, first.end, "dev", target, first.text)]
+    return devs
+
+
+def _adjacent_only(devs: list[Span], ops: list[Span], values: list[Span]) -> tuple[list[Span], list[Span]]:
+    """A one-character 门/窗/锁 or 开/关 counts only next to its partner: "开门" is a request,
+    "在门口哭了半个钟头…都是我惯的" is not."""
+    def gap(a: Span, b: Span) -> int:
+        return max(a.start - b.end, b.start - a.end, 0)
+
+    keep_devs = [d for d in devs if len(d.text) > 1 or any(gap(d, o) <= 2 for o in ops + values)]
+    keep_ops = [o for o in ops if len(o.text) > 1 or not keep_devs or any(gap(o, d) <= 3 for d in keep_devs)]
+    return keep_devs, keep_ops
+
+
+@dataclass
+class Clause:
+    intents: list[Intent]
+    bare_devs: list[tuple[Span, Intent]]  # a device named with no operation yet
+    tags: set[str]
+    question: bool
+    unknown_verb: bool = False
+
+
+_YES_NO = {"en": re.compile(r"^\W*(is|are|was|were|does|do|did|has|have|is it|are they)\b"),
+           "zh": re.compile(r"(吗|么|没有|了没|是不是|有没有|开着没)\W*$")}
+_REQUEST_END = re.compile(r"(好吗|行吗|可以吗|能吗|好不好|行不行|可不可以)\W*$")
+_NEED_CAPS = {"hvac.temperature", "hvac.fan", "media.volume", "screen.brightness"}
+_PRESET_DEVICE = {"crack": "window.position", "tilt": "sunroof.position"}
+_REL_OPS = {"up", "down", "more", "less"}
+_LONG_CLAUSE = {"zh": 14, "en": 8}  # a device named in passing in a longer clause is talk, not a request
+
+
+def _clause(lex: Lexicon, catalog: dict[str, Capability], text: str, spans: list[Span]) -> Clause:
+    tags = {s.tag for s in spans}
+    free = free_text_intent(lex, text, spans)
+    if free is not None:
+        return Clause([free], [], tags, False)
+
+    phrase_spans = [s for s in spans if s.tag == "phrase"]
+    covered = [(p.start, p.end) for p in phrase_spans]
+    inside = lambda s: any(a <= s.start and s.end <= b for a, b in covered)
+    devs = [s for s in spans if s.tag == "dev" and not inside(s)]
+    devs += [Span(s.start, s.end, "dev", s.payload[0], s.text) for s in spans if s.tag == "adev" and not inside(s)]
+    alts = {s.start: s.payload for s in spans if s.tag == "adev"}
+    for d in list(devs):
+        fits = [a for a in alts.get(d.start, ()) if any(
+            o is not d and o.payload in catalog and catalog[o.payload].domain == catalog[a].domain for o in devs)]
+        if fits:  # "后视镜…加热": the ambiguous word takes the domain of the device beside it
+            devs = [o for o in devs if o is d or catalog.get(o.payload) is None
+                    or catalog[o.payload].domain != catalog[fits[0]].domain]
+            devs[devs.index(d)] = Span(d.start, d.end, "dev", fits[0], d.text)
+            alts.pop(d.start)
+    neg = [s for s in spans if s.tag == "neg"]
+    no_spans = {(s.start, s.end) for s in spans if s.tag == "no"}
+    ops = _merge_ops([s for s in spans if s.tag == "op" and not inside(s)
+                      and not any(n.start <= s.start < n.end for n in neg)
+                      and not ((s.start, s.end) in no_spans and not devs)])
+    if len(ops) > 1:
+        # a bare "on"/"off" next to a real verb is a preposition: "disable the lock on the windows"
+        ops = [o for o in ops if o.text not in ("on", "off")] or ops[:1]
+    kinds = {o.payload for o in ops}
+    if kinds & {"max", "min"}:
+        ops = [o for o in ops if o.payload not in ("on", "set")]  # "put the fan on full blast"
+    if kinds & {"on", "off"} and kinds & {"more", "less"}:
+        ops = [o for o in ops if o.payload not in ("more", "less")]  # "close it a bit more"
+        mags_extra = True
+    else:
+        mags_extra = False
+    nums = [s for s in spans if s.tag == "num"]
+    digits = [s.payload for s in spans if s.tag == "digits"]
+    presets = [s for s in spans if s.tag == "preset"]
+    mags = [s.payload for s in spans if s.tag == "mag"]
+    colors = [s.payload for s in spans if s.tag == "color"]
+    zone_keys = [s.payload for s in spans if s.tag == "zone"]
+    plural = any(s.tag in ("plural", "all") for s in spans)
+    opt_words = [s for s in spans if s.tag == "opt"]
+    mag = "full" if "full" in mags else "big" if "big" in mags else ("small" if mags or mags_extra else None)
+    question = "q" in tags or "?" in text or "？" in text
+    yes_no = bool(_YES_NO[lex.lang].search(text)) and not _REQUEST_END.search(text)
+    seats = _seats(zone_keys)
+    prefer_before = lex.lang == "en"
+
+    # Negation flips the verb after it: "别开空调" turns it off; "don't close it" does nothing.
+    negated = {id(op) for op in ops if any(0 <= op.start - n.end <= 2 for n in neg)}
+
+    intents: list[Intent] = []
+    for p in phrase_spans:
+        for spec in p.payload:
+            it = Intent(cap=spec["cap"], op=spec["op"], option=spec.get("option"),
+                        preset=spec.get("preset"), mag=spec.get("mag") or mag, seats=seats,
+                        value=spec.get("value"), clause=text,
+                        implied=spec["cap"] in _NEED_CAPS and spec["op"] in _REL_OPS)
+            num = _near(p, nums, prefer_before=False)
+            if num is not None and it.op in _REL_OPS:
+                it.value, it.unit, it.relative = num.payload[0], num.payload[1], True
+            elif num is not None and it.op in ("on", "set") and not it.option:
+                it.value, it.unit, it.op = num.payload[0], num.payload[1], "set"
+            if any(0 <= p.start - n.end <= 2 for n in neg):
+                if it.op == "on":
+                    it.op = "off"
+                else:
+                    continue
+            intents.append(it)
+    if intents and devs:
+        named = {catalog[d.payload].domain for d in devs if d.payload in catalog}
+        moved = [i for i in intents if i.cap in catalog and catalog[i.cap].domain not in named]
+        if moved and all(not i.option for i in moved):
+            # "mute the navigation voice", "the fan's way too loud": the device said wins,
+            # with the phrase's direction
+            first = moved[0]
+            direction = first.op if first.op in _REL_OPS else "off" if (
+                first.op == "off" or first.preset == "off") else "on"
+            intents = [i for i in intents if i not in moved]
+            ops = ops or [Span(0, 0, "op", direction, "")]
+    phrase_caps = {i.cap for i in intents}
+    devs = [d for d in devs if d.payload not in phrase_caps]
+    devs = _combine(devs, catalog)
+    if intents and not ops and not nums:
+        devs = []  # a comfort phrase plus a device word: the phrase already says what to do
+
+    # Each device takes its nearest verb; a verb with no device of its own takes the
+    # clause's only device, or stays open for context ("turn it up").
+    if not devs and len(ops) > 1:
+        # "set it to 20": several verbs and no device are one operation on something said before
+        anchor = nums[0] if nums else ops[-1]
+        ops = [min(ops, key=lambda o: abs(o.start - anchor.start))]
+    frames: list[tuple[Span | None, list[Span]]] = [(op, []) for op in ops]
+    if not devs and not nums and not presets and not intents and "too" in tags and zone_keys:
+        op = ops[0].payload if ops and ops[0].payload not in ("set",) else None
+        return Clause([Intent(cap=None, op=op, seats=seats, too=True, clause=text)], [], tags, False)
+    if lex.lang == "zh":
+        devs, ops = _adjacent_only(devs, ops, nums + presets + neg)
+        frames = [(op, []) for op in ops]
+    if not frames and devs:
+        frames.append((None, []))
+    for d in devs:
+        if frames[0][0] is None:
+            frames[0][1].append(d)
+        else:
+            op = _near(d, [f[0] for f in frames], prefer_before)
+            next(f for f in frames if f[0] is op)[1].append(d)
+    if len(devs) >= 1:
+        lone = [f for f in frames if not f[1]]
+        for f in lone:
+            f[1].append(_near(f[0], devs, not prefer_before) if f[0] else devs[0])
+    bare_number = nums and not ops and not devs and not presets and not colors and not zone_keys and all(
+        n.payload[1] is None for n in nums) and len(text.strip()) > len(nums[0].text) + 2
+    if not frames and (nums or presets or colors or mag == "full") and not intents and not bare_number:
+        frames.append((None, []))
+    if not devs and not nums and not presets and not intents and "too" in tags and zone_keys:
+        # "…，副驾也一样": the sentence's previous command, for these seats
+        return Clause([Intent(cap=None, op=None, seats=seats, too=True, clause=text)], [], tags, False)
+
+    bare: list[tuple[Span, Intent]] = []
+    used_nums: set[int] = set()
+    for op_span, fdevs in frames:
+        anchor = op_span or (fdevs[0] if fdevs else None)
+        num = None
+        if nums:
+            cand = [n for n in nums if id(n) not in used_nums] or nums
+            num = _near(anchor, cand, prefer_before=False) if anchor else cand[0]
+            used_nums.add(id(num))
+        op = op_span.payload if op_span else ("max" if mag == "full" and num is None and not presets else None)
+        if op_span is not None and id(op_span) in negated:
+            if op == "on":
+                op = "off"
+            else:
+                continue
+        if not fdevs and op is None and num is None and not presets and not colors:
+            continue
+        if not fdevs and intents and not presets:
+            continue  # "turn it down, it's way too loud", "make it one degree cooler": the phrase names what
+        if not fdevs and op_span is not None and num is None and not presets and not opt_words \
+                and lex.lang == "zh" and len(op_span.text) == 1 and _uncovered(text, spans) >= 3:
+            continue  # "前面那辆车开得真烂": a lone 开/关 inside talk is not a request
+        for dev in (fdevs or [None]):
+            cap = dev.payload if dev else None
+            it = Intent(cap=cap, op=op, mag=mag, seats=seats, clause=text,
+                        alts=alts.get(dev.start, ()) if dev else ())
+            if num is not None:
+                it.value, it.unit = num.payload
+                it.relative = op in _REL_OPS
+                if it.op is None:
+                    it.op = "set"
+            if presets and it.value is None:
+                it.preset = presets[0].payload
+                it.op = "preset"  # "lower my window halfway": the preset is the target
+                if it.cap is None and it.preset in _PRESET_DEVICE and not it.too:
+                    it.cap = _PRESET_DEVICE[it.preset]  # "let some fresh air in": a window
+            if colors:
+                it.cap, it.op, it.slots = "lights.ambient_color", "set", {"color": colors[0]}
+            if digits and cap in ("phone.call",):
+                it.slots = {"number": digits[0]}
+            if plural and seats is None and cap:
+                it.seats = ("all",)
+            _apply_options(lex, text, it)
+            _redirect(it, catalog)
+            if it.cap and it.cap in catalog and catalog[it.cap].kind == "query":
+                it.op = "query"
+            elif yes_no and it.cap and dev is not None and it.value is None:
+                it.op = "query"  # "is the driver door open?", "空调开了吗": asking, not telling
+            if it.op is None and it.cap:
+                if question:
+                    it.op = "query"
+                elif neg:
+                    it.op = "off"  # "不用导航了", "别锁了"
+                elif clause_len(lex.lang, text) > _LONG_CLAUSE[lex.lang]:
+                    continue
+                else:
+                    bare.append((dev, it))
+                    continue
+            if it.cap is None and it.op == "set" and it.value is None and it.preset is None and not it.slots \
+                    and not opt_words:
+                continue  # "going to ...": a bare "to" sets nothing
+            if op == "on" and it.preset is None and it.value is None and any(
+                    f[0] is not None and f[0].payload in ("set",) and dev in f[1] for f in frames):
+                continue  # "打开车窗到一半": the target covers the opening
+            intents.append(it)
+    first_dev = min((d.start for d in devs), default=0)
+    unknown_verb = any(ch.isalnum() for i, ch in enumerate(text[:first_dev])
+                       if not any(s.start <= i < s.end for s in spans))
+    return Clause(intents, bare, tags, question, unknown_verb)
+
+
+def _apply_options(lex: Lexicon, text: str, it: Intent) -> None:
+    if not it.cap or it.cap not in lex.options:
+        return
+    pattern, table = lex.options[it.cap]
+    m = pattern.search(text)
+    if m:
+        it.op, it.option = "set", table[m.group(0)]
+
+
+def apply_options(lang: str, it: Intent) -> None:
+    """Mode options ("自动", "fast") once the capability is known from context."""
+    _apply_options(load_lexicon(lang), it.clause, it)
+
+
+# A switch named with a value or a change means its numeric sibling: "空调调到22度"
+# is the temperature, "AC up" is warmer, "music louder" is the volume.
+_REDIRECT = {
+    "hvac.ac": {"level": "hvac.fan", "more": "hvac.fan", "less": "hvac.fan", "default": "hvac.temperature"},
+    "hvac.auto": {"level": "hvac.fan", "more": "hvac.fan", "less": "hvac.fan", "default": "hvac.temperature"},
+    "hvac.air_direction": {"default": "hvac.fan"},
+    "lights.ambient": {"default": "lights.ambient_brightness"},
+    "media.play": {"default": "media.volume"},
+    "screen.app": {"default": "screen.brightness"},
+    "lights.dome": {"default": None},
+    "lights.ambient_color": {"default": "lights.ambient_brightness"},
+}
+
+
+def _redirect(it: Intent, catalog: dict[str, Capability]) -> None:
+    table = _REDIRECT.get(it.cap or "")
+    if not table:
+        return
+    numeric = it.value is not None or it.op in _REL_OPS or it.op in ("max", "min") or (
+        it.preset in ("max", "min", "half"))
+    if not numeric or (it.cap == "lights.ambient_color" and it.slots.get("color")):
+        return
+    key = "level" if it.unit == "level" else (it.op if it.op in table else "default")
+    target = table.get(key, table.get("default"))
+    if target is not None:
+        it.cap = target
+
+
+def redirect(it: Intent) -> None:
+    """Public form for the dialog: a switch given a number after context filled it in."""
+    _redirect(it, load_catalog())
+
+
+def pick_alternative(alts: tuple[str, ...], domain: str, catalog: dict[str, Capability]) -> str:
+    """The reading of an ambiguous device word that fits the domain being talked about."""
+    return next((a for a in alts if catalog[a].domain == domain), alts[0])
