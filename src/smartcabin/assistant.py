@@ -9,7 +9,7 @@ from typing import Any
 from . import replies
 from .dialog import Memory, Pending, resolve
 from .planning import Action, Plan, plan, undo_writes
-from .safety import check
+from .safety import check, load_rules
 from .signals import Value
 from .understanding import Intent, Understanding, parse
 from .understanding.parser import warm_up
@@ -62,7 +62,9 @@ class Assistant:
     def __init__(self, vehicle: Vehicle | None = None) -> None:
         self.vehicle: Vehicle = vehicle if vehicle is not None else SimulatedVehicle()
         self.memory = Memory()
-        warm_up()
+        warm_up()  # data and patterns load here, so the first spoken turn is as fast as the rest
+        load_rules()
+        replies.phrases("en")
 
     def reset(self) -> None:
         self.memory = Memory()
