@@ -18,7 +18,7 @@ from helpers import REPO, has_cjk
 
 CATALOG = load_catalog()
 VSS_DIR = resources.files("smartcabin.data.vss")
-SHARED = Path("/work/shared/vss")
+SHARED = REPO.parent / "shared" / "vss"  # the contract folder beside the repo, as on CI
 
 
 def _flatten(tree: dict, prefix: str, out: dict) -> None:
