@@ -1,8 +1,10 @@
 """The assistant: one turn flows input -> understanding -> plan -> safety -> vehicle -> reply."""
 from __future__ import annotations
 
+import json
 import logging
 import time
+from pathlib import Path
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -11,7 +13,8 @@ from .dialog import Memory, Pending, resolve
 from .planning import Action, Plan, plan, undo_writes
 from .safety import check, load_rules
 from .signals import Value
-from .understanding import Intent, Understanding, parse
+from .understanding import Intent, Understanding
+from .understanding.router import EdgeUnderstanding
 from .understanding.parser import warm_up
 from .vehicle import SimulatedVehicle, Vehicle, Write
 from .zones import DEFAULT_SPEAKER, is_seat
@@ -52,6 +55,19 @@ class _Turn:
     outcome: str | None = None
 
 
+DEFAULT_MODE = "parser"  # becomes "hybrid" once the learned model beats the parser alone
+_HANDOFF = {"chitchat", "question", "out_of_domain", "low_confidence"}  # for the LLM tier
+_shared: dict[str, EdgeUnderstanding] = {}
+
+
+def shared_understanding(mode: str) -> EdgeUnderstanding:
+    """One model per process and mode, however many conversations."""
+    if mode not in _shared:
+        _shared[mode] = EdgeUnderstanding(mode)
+        _shared[mode].warm_up()
+    return _shared[mode]
+
+
 def _long(u: Understanding) -> bool:
     return len(u.text.split()) > 8 if u.lang == "en" else len(u.text) > 14
 
@@ -59,9 +75,14 @@ def _long(u: Understanding) -> bool:
 class Assistant:
     """A conversation with one vehicle. Not thread-safe: one speaker turn at a time."""
 
-    def __init__(self, vehicle: Vehicle | None = None) -> None:
+    def __init__(self, vehicle: Vehicle | None = None, mode: str = DEFAULT_MODE,
+                 understanding: EdgeUnderstanding | None = None, review_log: Path | None = None,
+                 session: str | None = None) -> None:
         self.vehicle: Vehicle = vehicle if vehicle is not None else SimulatedVehicle()
         self.memory = Memory()
+        self.review_log = review_log
+        self.session = session or time.strftime("%Y%m%dT%H%M%S")
+        self.edge = understanding or shared_understanding(mode)
         warm_up()  # data and patterns load here, so the first spoken turn is as fast as the rest
         load_rules()
         replies.phrases("en")
@@ -72,7 +93,8 @@ class Assistant:
     def turn(self, text: str, zone: str | None = None) -> TurnResult:
         start = time.perf_counter()
         speaker = zone if zone and is_seat(zone) else DEFAULT_SPEAKER
-        u = parse(text)
+        last = self.memory.last_actions
+        u = self.edge.understand(text, last[-1].cap.domain if last else None)
         before = self.vehicle.snapshot()
         t = _Turn(lang=u.lang, speaker=speaker)
         try:
@@ -87,11 +109,25 @@ class Assistant:
         self.memory.turns += 1
         outcome = t.outcome or ("executed" if writes else "no_action")
         reply = replies.join(t.parts, u.lang)
-        handoff = u.reason if outcome == "no_action" and u.reason in ("chitchat", "question") else None
-        return TurnResult(text=text if isinstance(text, str) else "", outcome=outcome, route="edge",
-                          writes=writes, changes=changes, reply=reply,
-                          latency_ms=(time.perf_counter() - start) * 1000, lang=u.lang,
-                          understanding=u, handoff=handoff)
+        handoff = u.reason if outcome == "no_action" and u.reason in _HANDOFF else None
+        result = TurnResult(text=text if isinstance(text, str) else "", outcome=outcome, route="edge",
+                            writes=writes, changes=changes, reply=reply,
+                            latency_ms=(time.perf_counter() - start) * 1000, lang=u.lang,
+                            understanding=u, handoff=handoff)
+        if self.review_log is not None and (handoff or outcome in ("clarify", "failed")):
+            self._log_for_review(result)
+        return result
+
+    def _log_for_review(self, r: TurnResult) -> None:
+        """Turns the edge routed away or could not do, in the line format `train --add` reads
+        once someone adds the truth (`intent` or `expect`)."""
+        u = r.understanding
+        row = {"text": r.text, "lang": r.lang, "session": self.session, "outcome": r.outcome,
+               "reason": r.handoff or (u.reason if u else None)}
+        if u is not None and u.prediction is not None:
+            row["model"] = {"label": u.prediction.label, "confidence": round(u.prediction.confidence, 3)}
+        with open(self.review_log, "a", encoding="utf-8") as f:
+            f.write(json.dumps(row, ensure_ascii=False) + "\n")
 
     # -- acts --------------------------------------------------------------
     def _handle(self, u: Understanding, t: _Turn) -> list[Write]:

@@ -3,6 +3,7 @@ from __future__ import annotations
 
 import json
 import sys
+from pathlib import Path
 
 from .assistant import Assistant
 from .signals import SignalError
@@ -16,9 +17,10 @@ HELP = """Type a command in Chinese or English, e.g. "打开空调" or "open my 
   /help  /quit"""
 
 
-def run_chat(zone: str = "Row1.DriverSide", stdin=sys.stdin, stdout=sys.stdout) -> int:
+def run_chat(zone: str = "Row1.DriverSide", stdin=sys.stdin, stdout=sys.stdout,
+             review_log: Path | None = None) -> int:
     vehicle = SimulatedVehicle()
-    assistant = Assistant(vehicle)
+    assistant = Assistant(vehicle, review_log=review_log)
     interactive = stdin.isatty()
     print("smartcabin on the embedded simulator. /help for commands, /quit to leave.", file=stdout)
     while True:

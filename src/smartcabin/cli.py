@@ -43,10 +43,12 @@ def cmd_say(args: argparse.Namespace) -> int:
 
 
 def cmd_parse(args: argparse.Namespace) -> int:
-    from .understanding import parse
+    from .understanding.router import EdgeUnderstanding
 
-    u = parse(args.text)
+    u = EdgeUnderstanding(args.mode).understand(args.text, args.context)
     data = u.to_dict()
+    handled = u.act not in ("none", "clarify")
+    data["route"] = "edge" if handled else "llm"
     print(json.dumps(data, ensure_ascii=False, indent=None if args.json else 2))
     return 0
 
@@ -55,7 +57,7 @@ def cmd_eval(args: argparse.Namespace) -> int:
     from .evaluation import evaluate
 
     files = _corpus(args.files)
-    result = evaluate(files)
+    result = evaluate(files, mode=args.mode, model=Path(args.model) if args.model else None)
     if args.report:
         Path(args.report).write_text(json.dumps(result, ensure_ascii=False, indent=1), encoding="utf-8")
     s = result["summary"]
@@ -90,10 +92,24 @@ def cmd_catalog(args: argparse.Namespace) -> int:
     return 0
 
 
+def cmd_train(args: argparse.Namespace) -> int:
+    from .model.logs import read_logs
+    from .model.train import train
+
+    extra = []
+    for path in args.add or []:
+        extra += read_logs(Path(path))
+        print(f"{path}: {len(extra)} labelled lines")
+    out = Path(args.out) if args.out else Path(__file__).parent / "data" / "model" / "intent.npz"
+    train(out, seed=args.seed, extra=extra, cache=Path(args.cache) if args.cache else None)
+    print(f"model written to {out}")
+    return 0
+
+
 def cmd_chat(args: argparse.Namespace) -> int:
     from .chat import run_chat
 
-    return run_chat(zone=args.zone)
+    return run_chat(zone=args.zone, review_log=Path(args.review_log) if args.review_log else None)
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -102,6 +118,7 @@ def main(argv: list[str] | None = None) -> int:
 
     p = sub.add_parser("chat", help="talk to the assistant on the embedded simulator")
     p.add_argument("--zone", choices=SEATS, default="Row1.DriverSide", help="speaker's seat")
+    p.add_argument("--review-log", help="append turns routed away or failed here, for labelling")
     p.set_defaults(func=cmd_chat)
 
     p = sub.add_parser("say", help="one turn on a fresh simulated car")
@@ -113,6 +130,8 @@ def main(argv: list[str] | None = None) -> int:
 
     p = sub.add_parser("parse", help="show the understanding of a sentence (debugging)")
     p.add_argument("text")
+    p.add_argument("--mode", choices=("hybrid", "parser", "model"), default="hybrid")
+    p.add_argument("--context", help="domain of the previous turn, e.g. media")
     p.add_argument("--json", action="store_true", help="one line of JSON")
     p.set_defaults(func=cmd_parse)
 
@@ -120,6 +139,9 @@ def main(argv: list[str] | None = None) -> int:
     p.add_argument("files", nargs="*", help=f"JSONL files (default {DEFAULT_CORPUS})")
     p.add_argument("--report", help="write the JSON report here")
     p.add_argument("--failures", action="store_true", help="list failing cases")
+    p.add_argument("--mode", choices=("hybrid", "parser", "model"), default="hybrid",
+                   help="who understands: parser and model together (default), or one alone")
+    p.add_argument("--model", help="an intent model file other than the packaged one")
     p.set_defaults(func=cmd_eval)
 
     p = sub.add_parser("bench", help="edge latency percentiles, cold start, peak RSS")
@@ -127,6 +149,14 @@ def main(argv: list[str] | None = None) -> int:
     p.add_argument("--rounds", type=int, default=3)
     p.add_argument("--json", action="store_true")
     p.set_defaults(func=cmd_bench)
+
+    p = sub.add_parser("train", help="rebuild the edge intent model (seeded)")
+    p.add_argument("--add", action="append", metavar="LOGS.jsonl",
+                   help="labelled in-car logs to adapt the model with (repeatable)")
+    p.add_argument("--out", help="where to write the model (default: the packaged model)")
+    p.add_argument("--seed", type=int, default=0)
+    p.add_argument("--cache", help="embedding cache file (default: next to the model)")
+    p.set_defaults(func=cmd_train)
 
     p = sub.add_parser("catalog", help="list the capability catalog")
     p.add_argument("--markdown", action="store_true", help="the docs/capabilities.md page")

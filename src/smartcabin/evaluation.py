@@ -8,6 +8,7 @@ from pathlib import Path
 from typing import Any, Iterable
 
 from .assistant import Assistant
+from .understanding.router import EdgeUnderstanding
 from .signals import SignalError
 from .vehicle import SimulatedVehicle
 
@@ -51,7 +52,7 @@ class CaseResult:
     domain: str
 
 
-def run_case(case: dict[str, Any]) -> CaseResult:
+def run_case(case: dict[str, Any], understanding: EdgeUnderstanding | None = None) -> CaseResult:
     cid = str(case.get("id", "?"))
     failures: list[str] = []
     try:
@@ -59,7 +60,7 @@ def run_case(case: dict[str, Any]) -> CaseResult:
     except SignalError as exc:
         return CaseResult(cid, False, [f"setup: {exc}"], [], case.get("lang", "?"), cid.split("-")[0])
     start = vehicle.snapshot()
-    assistant = Assistant(vehicle)
+    assistant = Assistant(vehicle, understanding=understanding)
     turns = []
     last = None
     for turn in case.get("turns", []):
@@ -134,5 +135,6 @@ def report(results: list[CaseResult]) -> dict[str, Any]:
     }
 
 
-def evaluate(paths: Iterable[str | Path]) -> dict[str, Any]:
-    return report([run_case(c) for c in load_cases(paths)])
+def evaluate(paths: Iterable[str | Path], mode: str = "hybrid", model: Path | None = None) -> dict[str, Any]:
+    edge = EdgeUnderstanding(mode, model) if (mode != "hybrid" or model) else None
+    return report([run_case(c, edge) for c in load_cases(paths)])

@@ -29,7 +29,7 @@ _NOT_PLACE = re.compile(r"^(\d+(\.\d+)?\s*(度|%|档)|掉|了|吧|掉吧|哪|什
 _BARE_NAV = {"go", "head", "take me", "take us", "回"}
 
 
-def _strip_fillers(lex: "Lexicon", text: str) -> str:
+def strip_fillers(lex: "Lexicon", text: str) -> str:
     fillers = lex.words.get("fillers", ())
     changed = True
     while changed and text:
@@ -112,7 +112,7 @@ def _media(lex: "Lexicon", name: str) -> Intent:
 
 def free_text_intent(lex: "Lexicon", clause: str, spans: list[Any]) -> Intent | None:
     """The play / navigate / call intent this clause opens with, if any."""
-    body = _strip_fillers(lex, clause.strip())
+    body = strip_fillers(lex, clause.strip())
     offset = clause.find(body) if body else 0
     candidates = [(clause.strip(), clause.find(clause.strip())), (body, offset)]
     for text, start in candidates:

@@ -133,7 +133,8 @@ def parse(text: str, lang: str | None = None) -> Understanding:
                 it.too = True
     _restore_case(intents, raw)
     act = "query" if all(i.op == "query" for i in intents) else "command"
-    return Understanding(text=raw, lang=lang, act=act, intents=intents, affirm=affirm, deny=deny)
+    return Understanding(text=raw, lang=lang, act=act, intents=intents, affirm=affirm, deny=deny,
+                         unknown=_uncovered(text, spans))
 
 
 def _restore_case(intents: list[Intent], raw: str) -> None:

@@ -1,0 +1,177 @@
+"""`smartcabin train`: build the training set, embed it, fit the classifier, calibrate.
+
+Seeded and deterministic for a given training set. Embeddings are cached on disk
+(keyed by text), so retraining with `--add` only embeds the new sentences.
+"""
+from __future__ import annotations
+
+import hashlib
+import json
+import time
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Iterable
+
+import numpy as np
+
+from .classifier import NONE, IntentModel
+from .dataset import Example, build, valid_labels
+from .embedder import DIM, shared_embedder
+
+DOMAINS = [None, "climate", "windows", "sunroof", "doors", "seats", "lights", "mirrors", "wipers",
+           "media", "navigation", "phone", "screen", "vehicle"]
+
+
+@dataclass
+class TrainReport:
+    examples: int
+    labels: int
+    embed_seconds: float
+    fit_seconds: float
+    val_accuracy: float
+    temperature: float
+    threshold: float
+
+
+class EmbeddingCache:
+    """text -> embedding, persisted as one .npz so a retrain embeds only new text."""
+
+    def __init__(self, path: Path) -> None:
+        self.path = path
+        self.table: dict[str, np.ndarray] = {}
+        if path.exists():
+            with np.load(path, allow_pickle=False) as z:
+                self.table = dict(zip((str(t) for t in z["texts"]), z["vectors"]))
+
+    def embed(self, texts: list[str]) -> np.ndarray:
+        missing = [t for t in dict.fromkeys(texts) if t not in self.table]
+        if missing:
+            emb = shared_embedder()
+            for i in range(0, len(missing), 256):
+                chunk = missing[i:i + 256]
+                for t, v in zip(chunk, emb.embed(chunk)):
+                    self.table[t] = v
+            self.save()
+        return np.stack([self.table[t] for t in texts]) if texts else np.zeros((0, DIM), np.float32)
+
+    def save(self) -> None:
+        self.path.parent.mkdir(parents=True, exist_ok=True)
+        texts = list(self.table)
+        tmp = self.path.with_suffix(".tmp.npz")
+        np.savez_compressed(tmp, texts=np.array(texts), vectors=np.stack([self.table[t] for t in texts]))
+        tmp.replace(self.path)  # never leave a half-written cache
+
+
+def _split(n: int, rng: np.random.Generator, val: float) -> tuple[np.ndarray, np.ndarray]:
+    idx = rng.permutation(n)
+    cut = int(n * (1 - val))
+    return idx[:cut], idx[cut:]
+
+
+def _fit(x: np.ndarray, y: np.ndarray, w: np.ndarray, classes: int, rng: np.random.Generator,
+         hidden: int = 256, epochs: int = 40, lr: float = 2e-3, decay: float = 1e-4) -> tuple[np.ndarray, ...]:
+    """Softmax MLP with Adam, in numpy: small enough that torch is not needed here."""
+    d = x.shape[1]
+    w1 = rng.normal(0, np.sqrt(2 / d), (d, hidden)).astype(np.float32)
+    b1 = np.zeros(hidden, np.float32)
+    w2 = rng.normal(0, np.sqrt(1 / hidden), (hidden, classes)).astype(np.float32)
+    b2 = np.zeros(classes, np.float32)
+    params = [w1, b1, w2, b2]
+    m = [np.zeros_like(p) for p in params]
+    v = [np.zeros_like(p) for p in params]
+    step = 0
+    for _ in range(epochs):
+        order = rng.permutation(len(x))
+        for start in range(0, len(x), 128):
+            b = order[start:start + 128]
+            xb, yb, wb = x[b], y[b], w[b]
+            h_pre = xb @ w1 + b1
+            h = np.maximum(h_pre, 0)
+            z = h @ w2 + b2
+            z -= z.max(axis=1, keepdims=True)
+            p = np.exp(z)
+            p /= p.sum(axis=1, keepdims=True)
+            g = p
+            g[np.arange(len(b)), yb] -= 1
+            g *= (wb / wb.sum())[:, None]
+            grads = [None, None, h.T @ g, g.sum(0)]
+            gh = (g @ w2.T) * (h_pre > 0)
+            grads[0], grads[1] = xb.T @ gh, gh.sum(0)
+            step += 1
+            for i, (param, grad) in enumerate(zip(params, grads)):
+                grad = grad + decay * param if i in (0, 2) else grad
+                m[i] = 0.9 * m[i] + 0.1 * grad
+                v[i] = 0.999 * v[i] + 0.001 * grad * grad
+                mh = m[i] / (1 - 0.9 ** step)
+                vh = v[i] / (1 - 0.999 ** step)
+                param -= lr * mh / (np.sqrt(vh) + 1e-8)
+    return w1, b1, w2, b2
+
+
+def _calibrate(model: IntentModel, x: np.ndarray, y: np.ndarray) -> None:
+    """Temperature scaling on held-out data: confidence then means probability of being right."""
+    logits = model.logits(x)
+    best_t, best_nll = 1.0, np.inf
+    for t in np.linspace(0.5, 5.0, 46):
+        z = logits / t
+        z -= z.max(axis=1, keepdims=True)
+        logp = z - np.log(np.exp(z).sum(axis=1, keepdims=True))
+        nll = -logp[np.arange(len(y)), y].mean()
+        if nll < best_nll:
+            best_t, best_nll = float(t), nll
+    model.temperature = best_t
+
+
+def _choose_threshold(model: IntentModel, x: np.ndarray, y: np.ndarray, none_index: int) -> None:
+    """The lowest confidence at which acting is right at least 95 % of the time on held-out data."""
+    probs = model.probabilities(x)
+    pred = probs.argmax(1)
+    conf = probs.max(1)
+    acts = pred != none_index
+    chosen = 0.9
+    for t in np.linspace(0.3, 0.9, 61):
+        sel = acts & (conf >= t)
+        if sel.sum() >= 20 and (pred[sel] == y[sel]).mean() >= 0.95:
+            chosen = float(t)
+            break
+    model.threshold = chosen
+
+
+def train(out: Path, seed: int = 0, extra: Iterable[Example] = (), cache: Path | None = None,
+          progress=print) -> TrainReport:
+    rng = np.random.default_rng(seed)
+    examples = build(seed=seed, extra=extra)
+    labels = valid_labels()
+    index = {l: i for i, l in enumerate(labels)}
+    examples = [e for e in examples if e.label in index]
+    progress(f"{len(examples)} training sentences, {len(labels)} labels")
+    t0 = time.perf_counter()
+    store = EmbeddingCache(cache or out.with_name("embeddings-cache.npz"))
+    emb = store.embed([e.text for e in examples])
+    embed_s = time.perf_counter() - t0
+    progress(f"embedded in {embed_s:.1f} s")
+    model = IntentModel(labels=labels, domains=[str(d) for d in DOMAINS], w1=np.zeros(0), b1=np.zeros(0),
+                        w2=np.zeros(0), b2=np.zeros(0))
+    x = model.features(emb, [e.prev_domain or "None" for e in examples])
+    y = np.array([index[e.label] for e in examples])
+    w = np.array([e.weight for e in examples], dtype=np.float32)
+    tr, va = _split(len(x), rng, 0.1)
+    t1 = time.perf_counter()
+    model.w1, model.b1, model.w2, model.b2 = _fit(x[tr], y[tr], w[tr], len(labels), rng)
+    _calibrate(model, x[va], y[va])
+    _choose_threshold(model, x[va], y[va], index[NONE])
+    val_acc = float((model.probabilities(x[va]).argmax(1) == y[va]).mean())
+    # final fit on everything, keeping the held-out calibration
+    t, th = model.temperature, model.threshold
+    model.w1, model.b1, model.w2, model.b2 = _fit(x, y, w, len(labels), np.random.default_rng(seed))
+    model.temperature, model.threshold = t, th
+    fit_s = time.perf_counter() - t1
+    out.parent.mkdir(parents=True, exist_ok=True)
+    model.save(out)
+    progress(f"validation accuracy {val_acc:.3f}, temperature {t:.2f}, threshold {th:.2f}, fit {fit_s:.1f} s")
+    return TrainReport(len(examples), len(labels), embed_s, fit_s, val_acc, t, th)
+
+
+def fingerprint(examples: list[Example]) -> str:
+    h = hashlib.sha256(json.dumps([(e.text, e.label, e.prev_domain) for e in examples]).encode())
+    return h.hexdigest()[:12]

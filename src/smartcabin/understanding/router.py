@@ -1,0 +1,108 @@
+"""Edge understanding: the parser and the learned model together.
+
+The parser reads what it knows precisely (values, zones, names) in well under a
+millisecond; the model (sentence embedding + classifier) is asked only when the parser
+has no reading, and carries paraphrases, ASR slips and context. A turn the model is not
+sure about, or judges out of domain, is handed off with the reason (`handoff`).
+"""
+from __future__ import annotations
+
+import logging
+import re
+from dataclasses import replace
+from pathlib import Path
+
+from ..capabilities import load_catalog
+from .freetext import strip_fillers
+from .lexicon import load_lexicon
+from .parser import parse
+from .types import Intent, Understanding
+
+log = logging.getLogger(__name__)
+
+MODES = ("hybrid", "parser", "model")
+_NOT_FOR_MODEL = {"empty", "noise", "too_long"}
+_PUNCT = re.compile(r"[\s\W_]+$|^[\s\W_]+")
+
+
+class EdgeUnderstanding:
+    """`understand(text, prev_domain)` -> Understanding with `source` and `confidence` set."""
+
+    def __init__(self, mode: str = "hybrid", model_path: Path | None = None) -> None:
+        if mode not in MODES:
+            raise ValueError(f"mode must be one of {MODES}")
+        self.mode = mode
+        self._model_path = model_path
+        self._model = None
+        self._embedder = None
+        self.model_error: str | None = None
+
+    def _load(self) -> bool:
+        if self._model is not None:
+            return True
+        if self.model_error is not None or self.mode == "parser":
+            return False
+        try:
+            from ..model.classifier import IntentModel
+            from ..model.embedder import shared_embedder
+
+            model = IntentModel.load(self._model_path)
+            self._embedder = shared_embedder()
+            self._model = model
+            return True
+        except Exception as exc:  # no model or no engine: the parser still obeys
+            self.model_error = f"{type(exc).__name__}: {exc}"
+            log.warning("edge model unavailable, parser only: %s", self.model_error)
+            return False
+
+    def warm_up(self) -> None:
+        if self._load():
+            self._embedder.embed(["warm up"])
+
+    def understand(self, text: str, prev_domain: str | None = None) -> Understanding:
+        u = parse(text)
+        u.source = "parser"
+        if self.mode == "parser" or u.reason in _NOT_FOR_MODEL or not isinstance(text, str):
+            return u
+        # The parser is sure when it named every device; a verb with an unknown word beside it
+        # ("空掉打开": an ASR slip for 空调) is the model's to read.
+        vague = any(i.cap is None for i in u.intents) and u.unknown >= 2
+        parser_sure = (u.act not in ("none", "clarify") and not vague) or u.reason == "injection"
+        if self.mode == "hybrid" and parser_sure:
+            return u
+        if not self._load():
+            return u
+        pred = self._model.predict(self._embedder.embed([text.strip()]), [prev_domain])[0]
+        u.prediction = pred
+        if pred.label == "none" or pred.confidence < self._model.threshold:
+            if self.mode == "model" or not parser_sure:
+                reason = "out_of_domain" if pred.label == "none" else "low_confidence"
+                return replace(u, act="none", intents=[], reason=reason, confidence=pred.confidence,
+                               source="model", prediction=pred)
+            return u
+        if self.mode == "model" and parser_sure and any(i.cap == pred.cap for i in u.intents):
+            return replace(u, confidence=pred.confidence, source="model", prediction=pred)
+        return self._from_model(u, pred, text)
+
+    def _from_model(self, u: Understanding, pred, text: str) -> Understanding:
+        """The model's intent, with whatever values and seats the parser did read."""
+        cap = load_catalog()[pred.cap]
+        base = u.intents[0] if u.intents else Intent(cap=None, op=None)
+        op = pred.op
+        if base.op is not None and f"{cap.id}:{base.op}" in self._model.labels and pred.op != "query":
+            op = base.op  # the verb the parser read is exact ("空掉打开": the model finds 空调, 打开 stays "on")
+        it = replace(base, cap=cap.id, op=op, too=False, alts=(), implied=False)
+        if cap.kind == "action" and cap.params and not it.slots:
+            name = _name(text, u.lang)
+            key = {"navigation.go": "place", "phone.call": "contact", "media.play": "track"}.get(cap.id)
+            if key and name:
+                it.slots = {key: name}
+        act = "query" if pred.op == "query" else "command"
+        return replace(u, act=act, intents=[it], reason=None, confidence=pred.confidence,
+                       source="model", prediction=pred)
+
+
+def _name(text: str, lang: str) -> str:
+    """A bare name said after a request ("晴天" after "play some music")."""
+    lex = load_lexicon("zh" if lang == "zh" else "en")
+    return _PUNCT.sub("", strip_fillers(lex, text.strip().lower() if lang == "en" else text.strip()))
