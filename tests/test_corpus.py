@@ -7,6 +7,7 @@ import json
 import pytest
 
 import smartcabin.assistant
+import smartcabin.understanding.router
 from smartcabin.assistant import OUTCOMES
 from smartcabin.evaluation import evaluate, load_cases
 from smartcabin.signals import load_signals
@@ -114,7 +115,7 @@ def test_the_floor_catches_a_broken_parser(monkeypatch):
         return Understanding(text=text if isinstance(text, str) else "", lang=lang or "en", act="none",
                              reason="chitchat")
 
-    monkeypatch.setattr(smartcabin.assistant, "parse", deaf)
+    monkeypatch.setattr(smartcabin.understanding.router, "parse", deaf)
     broken = evaluate(FILES)["summary"]
     assert broken["accuracy"] < FLOOR
 

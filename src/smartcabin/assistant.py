@@ -60,7 +60,7 @@ _HANDOFF = {"chitchat", "question", "out_of_domain", "low_confidence"}  # for th
 _shared: dict[str, EdgeUnderstanding] = {}
 
 
-def shared_understanding(mode: str) -> EdgeUnderstanding:
+def understanding_for(mode: str) -> EdgeUnderstanding:
     """One model per process and mode, however many conversations."""
     if mode not in _shared:
         _shared[mode] = EdgeUnderstanding(mode)
@@ -82,7 +82,7 @@ class Assistant:
         self.memory = Memory()
         self.review_log = review_log
         self.session = session or time.strftime("%Y%m%dT%H%M%S")
-        self.edge = understanding or shared_understanding(mode)
+        self.edge = understanding or understanding_for(mode)
         warm_up()  # data and patterns load here, so the first spoken turn is as fast as the rest
         load_rules()
         replies.phrases("en")

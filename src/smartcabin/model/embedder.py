@@ -48,7 +48,7 @@ class Embedder:
 _shared: Embedder | None = None
 
 
-def shared_embedder() -> Embedder:
+def process_embedder() -> Embedder:
     """One engine per process: it maps 70 MB of weights."""
     global _shared
     if _shared is None:

@@ -16,7 +16,7 @@ import numpy as np
 
 from .classifier import NONE, IntentModel
 from .dataset import Example, build, valid_labels
-from .embedder import DIM, shared_embedder
+from .embedder import DIM, process_embedder
 
 DOMAINS = [None, "climate", "windows", "sunroof", "doors", "seats", "lights", "mirrors", "wipers",
            "media", "navigation", "phone", "screen", "vehicle"]
@@ -46,7 +46,7 @@ class EmbeddingCache:
     def embed(self, texts: list[str]) -> np.ndarray:
         missing = [t for t in dict.fromkeys(texts) if t not in self.table]
         if missing:
-            emb = shared_embedder()
+            emb = process_embedder()
             for i in range(0, len(missing), 256):
                 chunk = missing[i:i + 256]
                 for t, v in zip(chunk, emb.embed(chunk)):

@@ -44,10 +44,10 @@ class EdgeUnderstanding:
             return False
         try:
             from ..model.classifier import IntentModel
-            from ..model.embedder import shared_embedder
+            from ..model.embedder import process_embedder
 
             model = IntentModel.load(self._model_path)
-            self._embedder = shared_embedder()
+            self._embedder = process_embedder()
             self._model = model
             return True
         except Exception as exc:  # no model or no engine: the parser still obeys
