@@ -57,15 +57,15 @@ class _Turn:
 
 DEFAULT_MODE = "parser"  # becomes "hybrid" once the learned model beats the parser alone
 _HANDOFF = {"chitchat", "question", "out_of_domain", "low_confidence"}  # for the LLM tier
-_shared: dict[str, EdgeUnderstanding] = {}
+_instances: dict[str, EdgeUnderstanding] = {}
 
 
 def understanding_for(mode: str) -> EdgeUnderstanding:
     """One model per process and mode, however many conversations."""
-    if mode not in _shared:
-        _shared[mode] = EdgeUnderstanding(mode)
-        _shared[mode].warm_up()
-    return _shared[mode]
+    if mode not in _instances:
+        _instances[mode] = EdgeUnderstanding(mode)
+        _instances[mode].warm_up()
+    return _instances[mode]
 
 
 def _long(u: Understanding) -> bool:

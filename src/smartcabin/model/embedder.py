@@ -45,12 +45,12 @@ class Embedder:
         return out
 
 
-_shared: Embedder | None = None
+_instances: Embedder | None = None
 
 
 def process_embedder() -> Embedder:
     """One engine per process: it maps 70 MB of weights."""
-    global _shared
-    if _shared is None:
-        _shared = Embedder()
-    return _shared
+    global _instances
+    if _instances is None:
+        _instances = Embedder()
+    return _instances
