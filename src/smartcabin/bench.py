@@ -47,7 +47,7 @@ def reply_length(text: str, lang: str) -> int:
     return len(text.split())
 
 
-def run_turns(cases: list[dict[str, Any]], rounds: int) -> tuple[list[float], dict[str, list[int]]]:
+def run_turns(cases: list[dict[str, Any]], rounds: int, mode: str = "parser") -> tuple[list[float], dict[str, list[int]]]:
     """Per-turn latencies over the corpus, and reply lengths of single-action executed turns."""
     from .assistant import Assistant
     from .vehicle import SimulatedVehicle
@@ -56,7 +56,7 @@ def run_turns(cases: list[dict[str, Any]], rounds: int) -> tuple[list[float], di
     lengths: dict[str, list[int]] = {"zh": [], "en": []}
     for r in range(rounds):
         for case in cases:
-            assistant = Assistant(SimulatedVehicle(case.get("setup") or {}))
+            assistant = Assistant(SimulatedVehicle(case.get("setup") or {}), mode=mode)
             for turn in case.get("turns", []):
                 result = assistant.turn(turn.get("text", ""), zone=turn.get("zone"))
                 latencies.append(result.latency_ms)
@@ -66,16 +66,17 @@ def run_turns(cases: list[dict[str, Any]], rounds: int) -> tuple[list[float], di
     return latencies, lengths
 
 
-def run(corpus: list[Path], rounds: int = 3) -> dict[str, Any]:
+def run(corpus: list[Path], rounds: int = 3, mode: str = "parser") -> dict[str, Any]:
     cold = cold_start()
     pinning = _pin_one_core()
     cases = load_cases(corpus)
-    run_turns(cases[:50], 1)  # warm caches the way a running car would have them
+    run_turns(cases[:50], 1, mode)  # warm caches the way a running car would have them
     gc.collect()
-    lat, lengths = run_turns(cases, rounds)
+    lat, lengths = run_turns(cases, rounds, mode)
     rss_mb = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
     return {
         "machine": f"{platform.machine()}, {os.cpu_count()} cores, Python {platform.python_version()}, {pinning}",
+        "mode": mode,
         "turns": len(lat),
         "latency_ms": {q: round(percentile(lat, v), 3) for q, v in
                        (("p50", 0.5), ("p95", 0.95), ("p99", 0.99), ("max", 1.0))},
@@ -88,13 +89,13 @@ def run(corpus: list[Path], rounds: int = 3) -> dict[str, Any]:
     }
 
 
-def main(corpus: list[Path], rounds: int, as_json: bool) -> int:
-    result = run(corpus, rounds)
+def main(corpus: list[Path], rounds: int, as_json: bool, mode: str = "parser") -> int:
+    result = run(corpus, rounds, mode)
     if as_json:
         print(json.dumps(result, indent=2))
         return 0
     lat, cold = result["latency_ms"], result["cold_start_ms"]
-    print(f"machine: {result['machine']}")
+    print(f"machine: {result['machine']}; understanding: {result['mode']}")
     print(f"edge turns: {result['turns']}  p50 {lat['p50']} ms  p95 {lat['p95']} ms  "
           f"p99 {lat['p99']} ms  max {lat['max']} ms")
     print(f"cold start: ready {cold['ready_ms']} ms, first reply {cold['first_reply_ms']} ms, "

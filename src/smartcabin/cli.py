@@ -77,7 +77,7 @@ def cmd_eval(args: argparse.Namespace) -> int:
 def cmd_bench(args: argparse.Namespace) -> int:
     from .bench import main as bench_main
 
-    return bench_main(_corpus(args.files), args.rounds, args.json)
+    return bench_main(_corpus(args.files), args.rounds, args.json, args.mode)
 
 
 def cmd_catalog(args: argparse.Namespace) -> int:
@@ -147,6 +147,7 @@ def main(argv: list[str] | None = None) -> int:
     p = sub.add_parser("bench", help="edge latency percentiles, cold start, peak RSS")
     p.add_argument("files", nargs="*", help=f"JSONL corpus (default {DEFAULT_CORPUS})")
     p.add_argument("--rounds", type=int, default=3)
+    p.add_argument("--mode", choices=("hybrid", "parser", "model"), default="parser")
     p.add_argument("--json", action="store_true")
     p.set_defaults(func=cmd_bench)
 

@@ -144,7 +144,12 @@ def _rows(seats: tuple[str, ...] | None) -> set[str]:
 
 
 def in_context_rows(seats: tuple[str, ...] | None, last: list[Action]) -> tuple[str, ...] | None:
-    """"the left one" after the rear windows is the rear left one."""
+    """"the left one" after the rear windows is the rear left one; "the other one" is the
+    opposite side of what was just changed."""
+    if seats == ("other",) and last:
+        flip = {"DriverSide": "PassengerSide", "PassengerSide": "DriverSide"}
+        done = [s for s in last[-1].seats if s.startswith("Row")]
+        return tuple(dict.fromkeys(f"{s.split('.')[0]}.{flip.get(s.split('.')[1], 'DriverSide')}" for s in done)) or None
     if not seats or not seats[0].startswith("side:") or not last:
         return seats
     rows = _rows(last[-1].seats)

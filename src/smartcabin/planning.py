@@ -53,6 +53,8 @@ def resolve_seats(cap: Capability, seats: tuple[str, ...] | None, speaker: str) 
         return SEATS
     if seats == ("all",):
         return SEATS
+    if seats == ("other",):
+        return (speaker,)  # nothing said before: "the other one" can only be a guess, take mine
     if seats and seats[0].startswith("side:"):
         return tuple(f"Row1.{s[5:]}" for s in seats)
     if seats and seats[0] in _RELATIVE:
