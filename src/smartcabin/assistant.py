@@ -55,7 +55,7 @@ class _Turn:
     outcome: str | None = None
 
 
-DEFAULT_MODE = "parser"  # becomes "hybrid" once the learned model beats the parser alone
+DEFAULT_MODE = "hybrid"  # parser first, the learned model when the parser has no reading
 _HANDOFF = {"chitchat", "question", "out_of_domain", "low_confidence"}  # for the LLM tier
 _instances: dict[str, EdgeUnderstanding] = {}
 

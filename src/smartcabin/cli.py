@@ -139,15 +139,15 @@ def main(argv: list[str] | None = None) -> int:
     p.add_argument("files", nargs="*", help=f"JSONL files (default {DEFAULT_CORPUS})")
     p.add_argument("--report", help="write the JSON report here")
     p.add_argument("--failures", action="store_true", help="list failing cases")
-    p.add_argument("--mode", choices=("hybrid", "parser", "model"), default="hybrid",
-                   help="who understands: parser and model together (default), or one alone")
+    p.add_argument("--mode", choices=("hybrid", "parser", "model"),
+                   help="who understands: parser and model together, or one alone (default: the assistant's)")
     p.add_argument("--model", help="an intent model file other than the packaged one")
     p.set_defaults(func=cmd_eval)
 
     p = sub.add_parser("bench", help="edge latency percentiles, cold start, peak RSS")
     p.add_argument("files", nargs="*", help=f"JSONL corpus (default {DEFAULT_CORPUS})")
     p.add_argument("--rounds", type=int, default=3)
-    p.add_argument("--mode", choices=("hybrid", "parser", "model"), default="parser")
+    p.add_argument("--mode", choices=("hybrid", "parser", "model"), default="hybrid")
     p.add_argument("--json", action="store_true")
     p.set_defaults(func=cmd_bench)
 

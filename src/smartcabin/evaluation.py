@@ -7,7 +7,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, Iterable
 
-from .assistant import Assistant
+from .assistant import DEFAULT_MODE, Assistant, understanding_for
 from .understanding.router import EdgeUnderstanding
 from .signals import SignalError
 from .vehicle import SimulatedVehicle
@@ -135,6 +135,7 @@ def report(results: list[CaseResult]) -> dict[str, Any]:
     }
 
 
-def evaluate(paths: Iterable[str | Path], mode: str = "hybrid", model: Path | None = None) -> dict[str, Any]:
-    edge = EdgeUnderstanding(mode, model) if (mode != "hybrid" or model) else None
+def evaluate(paths: Iterable[str | Path], mode: str | None = None, model: Path | None = None) -> dict[str, Any]:
+    """Run cases; `mode` defaults to the assistant's own (assistant.DEFAULT_MODE)."""
+    edge = EdgeUnderstanding(mode, model) if model else understanding_for(mode or DEFAULT_MODE)
     return report([run_case(c, edge) for c in load_cases(paths)])

@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import json
 import random
+import re
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, Iterable
@@ -134,6 +135,8 @@ def _generated(lang: str, rng: random.Random, per_label: int) -> list[Example]:
     for phrase, specs in raw.get("phrases", {}).items():
         spec = specs[0]
         op = spec["op"] if spec["cap"] in load_catalog() and load_catalog()[spec["cap"]].kind != "action" else "on"
+        if op == "preset" and spec.get("preset") in ("on", "off"):
+            op = spec["preset"]  # "mute" is the volume's off
         out.append(Example(str(phrase), label_of(spec["cap"], op), weight=2.0))
         out.append(Example(f"{rng.choice(polite)}{phrase}" if lang == "zh" else f"{rng.choice(polite)}{phrase}".strip(),
                            label_of(spec["cap"], op)))
@@ -194,6 +197,31 @@ def read_ood(lang: str, rng: random.Random) -> list[Example]:
     lines = [l.strip() for l in path.read_text(encoding="utf-8").splitlines()] if path.exists() else []
     domains = [None, None, "media", "navigation", "climate", "phone"]
     return [Example(l, NONE, prev_domain=rng.choice(domains), weight=1.5) for l in lines if l]
+
+
+EVAL_DIRS = ("eval", "holdout", "holdout2")
+_FOLD = re.compile(r"[\s\W_]+")
+
+
+def _key(text: str) -> str:
+    return _FOLD.sub("", text.lower())
+
+
+def evaluation_texts(root: Path = TRAIN_DIR.parent) -> set[str]:
+    """Every turn of every evaluation and hold-out case, folded (case, spaces, punctuation)."""
+    out: set[str] = set()
+    for d in EVAL_DIRS:
+        for path in (root / d).glob("*.jsonl"):
+            for line in path.read_text(encoding="utf-8").splitlines():
+                if line.strip():
+                    out |= {_key(t.get("text", "")) for t in json.loads(line).get("turns", [])}
+    return out
+
+
+def decontaminated(examples: list[Example], held: set[str] | None = None) -> list[Example]:
+    """Training never sees a sentence the evaluation uses: accuracy figures stay honest."""
+    held = evaluation_texts() if held is None else held
+    return [e for e in examples if _key(e.text) not in held]
 
 
 def build(seed: int = 0, per_label: int = 24, named: int = 60, extra: Iterable[Example] = ()) -> list[Example]:

@@ -15,7 +15,7 @@ from typing import Iterable
 import numpy as np
 
 from .classifier import NONE, IntentModel
-from .dataset import Example, build, valid_labels
+from .dataset import Example, build, decontaminated, valid_labels
 from .embedder import DIM, process_embedder
 
 DOMAINS = [None, "climate", "windows", "sunroof", "doors", "seats", "lights", "mirrors", "wipers",
@@ -140,7 +140,7 @@ def _choose_threshold(model: IntentModel, x: np.ndarray, y: np.ndarray, none_ind
 def train(out: Path, seed: int = 0, extra: Iterable[Example] = (), cache: Path | None = None,
           progress=print) -> TrainReport:
     rng = np.random.default_rng(seed)
-    examples = build(seed=seed, extra=extra)
+    examples = decontaminated(build(seed=seed, extra=extra))
     labels = valid_labels()
     index = {l: i for i, l in enumerate(labels)}
     examples = [e for e in examples if e.label in index]

@@ -21,6 +21,8 @@ from .types import Intent, Understanding
 log = logging.getLogger(__name__)
 
 MODES = ("hybrid", "parser", "model")
+AGREEMENT_THRESHOLD = 0.3
+MODEL_MAX_CHARS = 60  # spoken commands are short; past this the parser's reading stands
 _NOT_FOR_MODEL = {"empty", "noise", "too_long"}
 _PUNCT = re.compile(r"[\s\W_]+$|^[\s\W_]+")
 
@@ -64,22 +66,31 @@ class EdgeUnderstanding:
         u.source = "parser"
         if self.mode == "parser" or u.reason in _NOT_FOR_MODEL or not isinstance(text, str):
             return u
+        if len(text) > MODEL_MAX_CHARS and self.mode == "hybrid":
+            return u  # long talk: the embedding would cost tens of ms for what is rarely a command
         # The parser is sure when it named every device; a verb with an unknown word beside it
         # ("空掉打开": an ASR slip for 空调) is the model's to read.
-        vague = any(i.cap is None for i in u.intents) and u.unknown >= 2
-        parser_sure = (u.act not in ("none", "clarify") and not vague) or u.reason == "injection"
+        # A follow-up with context ("faster", "the back ones too") is the dialog's to complete.
+        vague = any(i.cap is None for i in u.intents) and u.unknown >= 2 and prev_domain is None
+        named = u.act == "clarify" and any(i.cap for i in u.intents)  # "车窗" … then "关上"
+        parser_sure = (u.act not in ("none", "clarify") and not vague) or u.reason == "injection" or named
         if self.mode == "hybrid" and parser_sure:
             return u
         if not self._load():
             return u
         pred = self._model.predict(self._embedder.embed([text.strip()]), [prev_domain])[0]
         u.prediction = pred
-        if pred.label == "none" or pred.confidence < self._model.threshold:
-            if self.mode == "model" or not parser_sure:
+        verb = next((i.op for i in u.intents if i.op), None)
+        # the model names the device and the parser read a verb that device takes: two
+        # independent readings agree, so less confidence is needed ("把空掉打开")
+        agrees = verb is not None and pred.label != "none" and f"{pred.cap}:{verb}" in self._model.labels
+        needed = min(self._model.threshold, AGREEMENT_THRESHOLD) if agrees else self._model.threshold
+        if pred.label == "none" or pred.confidence < needed:
+            if self.mode == "model" or u.act in ("none", "clarify"):
                 reason = "out_of_domain" if pred.label == "none" else "low_confidence"
                 return replace(u, act="none", intents=[], reason=reason, confidence=pred.confidence,
                                source="model", prediction=pred)
-            return u
+            return u  # the parser's half reading stands; the dialog may complete it
         if self.mode == "model" and parser_sure and any(i.cap == pred.cap for i in u.intents):
             return replace(u, confidence=pred.confidence, source="model", prediction=pred)
         return self._from_model(u, pred, text)
