@@ -32,10 +32,11 @@ def cold_start() -> dict[str, float]:
     return {"ready_ms": ready, "first_reply_ms": first, "process_total_ms": round(wall, 1)}
 
 
-def _pin_one_core() -> str:
+def _pin(cores: int) -> str:
     try:
-        os.sched_setaffinity(0, {min(os.sched_getaffinity(0))})
-        return "pinned to one core"
+        allowed = sorted(os.sched_getaffinity(0))
+        os.sched_setaffinity(0, set(allowed[:cores]))
+        return f"pinned to {min(cores, len(allowed))} core(s)"
     except (AttributeError, OSError):
         return "not pinned"
 
@@ -54,30 +55,33 @@ def run_turns(cases: list[dict[str, Any]], rounds: int, mode: str = "parser") ->
 
     latencies: list[float] = []
     lengths: dict[str, list[int]] = {"zh": [], "en": []}
+    model_turns = 0
     for r in range(rounds):
         for case in cases:
             assistant = Assistant(SimulatedVehicle(case.get("setup") or {}), mode=mode)
             for turn in case.get("turns", []):
                 result = assistant.turn(turn.get("text", ""), zone=turn.get("zone"))
                 latencies.append(result.latency_ms)
+                model_turns += result.understanding is not None and result.understanding.prediction is not None
                 single = result.understanding is not None and len(result.understanding.intents) == 1
                 if r == 0 and single and result.outcome == "executed" and result.lang in lengths:
                     lengths[result.lang].append(reply_length(result.reply, result.lang))
-    return latencies, lengths
+    return latencies, lengths, model_turns
 
 
-def run(corpus: list[Path], rounds: int = 3, mode: str = "parser") -> dict[str, Any]:
+def run(corpus: list[Path], rounds: int = 3, mode: str = "parser", cores: int = 1) -> dict[str, Any]:
     cold = cold_start()
-    pinning = _pin_one_core()
+    pinning = _pin(cores)
     cases = load_cases(corpus)
     run_turns(cases[:50], 1, mode)  # warm caches the way a running car would have them
     gc.collect()
-    lat, lengths = run_turns(cases, rounds, mode)
+    lat, lengths, model_turns = run_turns(cases, rounds, mode)
     rss_mb = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
     return {
         "machine": f"{platform.machine()}, {os.cpu_count()} cores, Python {platform.python_version()}, {pinning}",
         "mode": mode,
         "turns": len(lat),
+        "model_turns": model_turns,
         "latency_ms": {q: round(percentile(lat, v), 3) for q, v in
                        (("p50", 0.5), ("p95", 0.95), ("p99", 0.99), ("max", 1.0))},
         "cold_start_ms": cold,
@@ -89,14 +93,14 @@ def run(corpus: list[Path], rounds: int = 3, mode: str = "parser") -> dict[str, 
     }
 
 
-def main(corpus: list[Path], rounds: int, as_json: bool, mode: str = "parser") -> int:
-    result = run(corpus, rounds, mode)
+def main(corpus: list[Path], rounds: int, as_json: bool, mode: str = "parser", cores: int = 1) -> int:
+    result = run(corpus, rounds, mode, cores)
     if as_json:
         print(json.dumps(result, indent=2))
         return 0
     lat, cold = result["latency_ms"], result["cold_start_ms"]
     print(f"machine: {result['machine']}; understanding: {result['mode']}")
-    print(f"edge turns: {result['turns']}  p50 {lat['p50']} ms  p95 {lat['p95']} ms  "
+    print(f"edge turns: {result['turns']} ({result['model_turns']} asked the model)  p50 {lat['p50']} ms  p95 {lat['p95']} ms  "
           f"p99 {lat['p99']} ms  max {lat['max']} ms")
     print(f"cold start: ready {cold['ready_ms']} ms, first reply {cold['first_reply_ms']} ms, "
           f"whole process {cold['process_total_ms']} ms")

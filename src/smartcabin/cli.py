@@ -77,7 +77,7 @@ def cmd_eval(args: argparse.Namespace) -> int:
 def cmd_bench(args: argparse.Namespace) -> int:
     from .bench import main as bench_main
 
-    return bench_main(_corpus(args.files), args.rounds, args.json, args.mode)
+    return bench_main(_corpus(args.files), args.rounds, args.json, args.mode, args.cores)
 
 
 def cmd_catalog(args: argparse.Namespace) -> int:
@@ -148,6 +148,7 @@ def main(argv: list[str] | None = None) -> int:
     p.add_argument("files", nargs="*", help=f"JSONL corpus (default {DEFAULT_CORPUS})")
     p.add_argument("--rounds", type=int, default=3)
     p.add_argument("--mode", choices=("hybrid", "parser", "model"), default="hybrid")
+    p.add_argument("--cores", type=int, default=1, help="CPU cores the benchmark may use (default 1)")
     p.add_argument("--json", action="store_true")
     p.set_defaults(func=cmd_bench)
 
@@ -156,7 +157,7 @@ def main(argv: list[str] | None = None) -> int:
                    help="labelled in-car logs to adapt the model with (repeatable)")
     p.add_argument("--out", help="where to write the model (default: the packaged model)")
     p.add_argument("--seed", type=int, default=0)
-    p.add_argument("--cache", help="embedding cache file (default: next to the model)")
+    p.add_argument("--cache", help="embedding cache file (default: ~/.cache/smartcabin/)")
     p.set_defaults(func=cmd_train)
 
     p = sub.add_parser("catalog", help="list the capability catalog")

@@ -11,6 +11,8 @@ from pathlib import Path
 
 import numpy as np
 
+from .gate import Gate
+
 NONE = "none"
 
 
@@ -39,6 +41,7 @@ class IntentModel:
     b2: np.ndarray
     temperature: float = 1.0
     threshold: float = 0.5  # act on the edge at or above this calibrated confidence
+    gate: Gate | None = None  # cheap check for plain talk before the embedding
 
     def features(self, embeddings: np.ndarray, prev_domains: list[str | None]) -> np.ndarray:
         ctx = np.zeros((len(prev_domains), len(self.domains)), dtype=np.float32)
@@ -66,15 +69,21 @@ class IntentModel:
         return out
 
     def save(self, path: Path) -> None:
+        gate = self.gate or Gate(np.zeros(0, np.float32), 0.0, 1.1)
         np.savez_compressed(path, labels=np.array(self.labels), domains=np.array(self.domains),
                             w1=self.w1, b1=self.b1, w2=self.w2, b2=self.b2,
-                            temperature=np.array(self.temperature), threshold=np.array(self.threshold))
+                            temperature=np.array(self.temperature), threshold=np.array(self.threshold),
+                            gate_w=gate.weights.astype(np.float16), gate_b=np.array(gate.bias),
+                            gate_threshold=np.array(gate.threshold))
 
     @classmethod
     def load(cls, path: Path | None = None) -> "IntentModel":
         if path is None:
             path = Path(str(resources.files("smartcabin.data").joinpath("model/intent.npz")))
         with np.load(path, allow_pickle=False) as z:
+            gate = None
+            if "gate_w" in z.files and z["gate_w"].size:
+                gate = Gate(z["gate_w"].astype(np.float32), float(z["gate_b"]), float(z["gate_threshold"]))
             return cls(labels=[str(x) for x in z["labels"]], domains=[str(x) for x in z["domains"]],
                        w1=z["w1"], b1=z["b1"], w2=z["w2"], b2=z["b2"],
-                       temperature=float(z["temperature"]), threshold=float(z["threshold"]))
+                       temperature=float(z["temperature"]), threshold=float(z["threshold"]), gate=gate)

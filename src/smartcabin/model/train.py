@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import hashlib
 import json
+import os
 import time
 from dataclasses import dataclass
 from pathlib import Path
@@ -17,6 +18,7 @@ import numpy as np
 from .classifier import NONE, IntentModel
 from .dataset import Example, build, decontaminated, valid_labels
 from .embedder import DIM, process_embedder
+from .gate import Gate, choose_threshold, fit_gate
 
 DOMAINS = [None, "climate", "windows", "sunroof", "doors", "seats", "lights", "mirrors", "wipers",
            "media", "navigation", "phone", "screen", "vehicle"]
@@ -60,6 +62,12 @@ class EmbeddingCache:
         tmp = self.path.with_suffix(".tmp.npz")
         np.savez_compressed(tmp, texts=np.array(texts), vectors=np.stack([self.table[t] for t in texts]))
         tmp.replace(self.path)  # never leave a half-written cache
+
+
+def default_cache() -> Path:
+    """Outside the package and the repo: the user's cache directory."""
+    base = Path(os.environ.get("XDG_CACHE_HOME") or Path.home() / ".cache")
+    return base / "smartcabin" / "embeddings-cache.npz"
 
 
 def _split(n: int, rng: np.random.Generator, val: float) -> tuple[np.ndarray, np.ndarray]:
@@ -146,7 +154,7 @@ def train(out: Path, seed: int = 0, extra: Iterable[Example] = (), cache: Path |
     examples = [e for e in examples if e.label in index]
     progress(f"{len(examples)} training sentences, {len(labels)} labels")
     t0 = time.perf_counter()
-    store = EmbeddingCache(cache or out.with_name("embeddings-cache.npz"))
+    store = EmbeddingCache(cache or default_cache())
     emb = store.embed([e.text for e in examples])
     embed_s = time.perf_counter() - t0
     progress(f"embedded in {embed_s:.1f} s")
@@ -165,10 +173,18 @@ def train(out: Path, seed: int = 0, extra: Iterable[Example] = (), cache: Path |
     t, th = model.temperature, model.threshold
     model.w1, model.b1, model.w2, model.b2 = _fit(x, y, w, len(labels), np.random.default_rng(seed))
     model.temperature, model.threshold = t, th
+    # the gate: talk vs car requests, from text alone; threshold from the held-back tenth
+    texts = [e.text for e in examples]
+    talk = (y == index[NONE]).astype(np.float32)
+    gw, gb = fit_gate([texts[i] for i in tr], talk[tr], np.random.default_rng(seed))
+    gate = Gate(gw, gb, 1.0)
+    gate.threshold = choose_threshold(gate, [texts[i] for i in va], talk[va])
+    model.gate = Gate(*fit_gate(texts, talk, np.random.default_rng(seed)), gate.threshold)
     fit_s = time.perf_counter() - t1
     out.parent.mkdir(parents=True, exist_ok=True)
     model.save(out)
-    progress(f"validation accuracy {val_acc:.3f}, temperature {t:.2f}, threshold {th:.2f}, fit {fit_s:.1f} s")
+    progress(f"validation accuracy {val_acc:.3f}, temperature {t:.2f}, threshold {th:.2f}, "
+             f"gate threshold {model.gate.threshold:.3f}, fit {fit_s:.1f} s")
     return TrainReport(len(examples), len(labels), embed_s, fit_s, val_acc, t, th)
 
 

@@ -78,6 +78,12 @@ class EdgeUnderstanding:
             return u
         if not self._load():
             return u
+        gate = self._model.gate
+        if gate is not None and u.act in ("none", "clarify") and not u.intents:
+            p_talk = gate.talk_probability(text)
+            if p_talk >= gate.threshold:  # plain talk: no need to pay for the embedding
+                return replace(u, act="none", intents=[], reason="out_of_domain", confidence=1 - p_talk,
+                               source="gate")
         pred = self._model.predict(self._embedder.embed([text.strip()]), [prev_domain])[0]
         u.prediction = pred
         verb = next((i.op for i in u.intents if i.op), None)
