@@ -93,14 +93,15 @@ def test_labelled_logs_become_training_examples(tmp_path):
     logs = tmp_path / "logs.jsonl"
     logs.write_text("\n".join(json.dumps(r, ensure_ascii=False) for r in [
         {"text": "帮我把后被箱打开", "lang": "zh", "session": "s1", "intent": "trunk.position:on"},
-        {"text": "再开大点", "lang": "zh", "session": "s1", "expect": {TRUNK: 100}},
+        {"text": "再热一点", "lang": "zh", "session": "s1",
+         "expect": {"Vehicle.Cabin.HVAC.Station.Row1.Driver.Temperature": {"min": 23}}},
         {"text": "it's roasting back here", "lang": "en", "expect": {"Vehicle.Cabin.HVAC.Station.Row2.Driver.Temperature": {"max": 21}}},
         {"text": "unlabelled line from the review log", "lang": "en"},
     ]), encoding="utf-8")
     ex = read_logs(logs)
     assert [(e.text, e.label, e.prev_domain) for e in ex] == [
         ("帮我把后被箱打开", "trunk.position:on", None),
-        ("再开大点", "trunk.position:up", "doors"),
+        ("再热一点", "hvac.temperature:up", "doors"),
         ("it's roasting back here", "hvac.temperature:down", None)]
 
 
@@ -109,6 +110,9 @@ def test_expected_changes_name_the_capability_and_direction():
         == "navigation.go:on"
     assert label_from_expect({"Vehicle.Body.Lights.Beam.Low.IsOn": False}) == "lights.low_beam:off"
     assert label_from_expect({"Vehicle.Body.Windshield.Front.Wiping.Mode": "FAST"}) == "wiper.front:set"
+    assert label_from_expect({TRUNK: 100}) == "trunk.position:on"
+    assert label_from_expect({"Vehicle.Cabin.Infotainment.Media.Action": "SKIP_BACKWARD"}) == "media.previous:on"
+    assert label_from_expect({"Vehicle.Cabin.Seat.Row1.DriverSide.HeatingCooling": {"min": 1}}) == "seat.heating:on"
 
 
 def test_routed_away_turns_are_logged_for_labelling(tmp_path, hybrid):
@@ -136,7 +140,7 @@ def test_train_writes_a_loadable_model_from_a_small_set(tmp_path, monkeypatch, h
 
     small = [Example("打开空调", "hvac.ac:on"), Example("关闭空调", "hvac.ac:off"), Example("你好", "none")] * 10
     monkeypatch.setattr(train_mod, "build", lambda seed, extra=(): small + list(extra))
-    monkeypatch.setattr(train_mod, "decontaminated", lambda examples: examples)
+    monkeypatch.setattr(train_mod, "decontaminated", lambda examples, exclude=None: examples)
     report = train_mod.train(tmp_path / "m.npz", seed=1, cache=tmp_path / "cache.npz", progress=lambda *_: None)
     model = IntentModel.load(tmp_path / "m.npz")
     assert report.examples == 30 and model.w1.shape[0] == 384 + len(model.domains)

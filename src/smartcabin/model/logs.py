@@ -15,22 +15,28 @@ from ..vehicle import default_car
 from .dataset import Example, valid_labels
 
 
-def _path_owner(path: str) -> Capability | None:
+def _path_owner(path: str, value: Any) -> Capability | None:
+    """The capability that writes `value` to `path`: several write Media.Action, and the
+    literal they write (SKIP_BACKWARD) tells which one."""
+    fallback = None
     for cap in load_catalog().values():
-        templates = [cap.signal] if cap.signal else []
-        templates += list(cap.writes)
-        for t in templates:
-            for zone in cap.zone_names(None):
-                if cap.path(zone, t) == path:
-                    return cap
-    return None
+        templates = {cap.signal: None} if cap.signal else {}
+        templates.update(cap.writes)
+        for t, literal in templates.items():
+            if any(cap.path(zone, t) == path for zone in cap.zone_names(None)):
+                if isinstance(literal, str) and "{" not in literal or isinstance(literal, bool):
+                    if literal == value:
+                        return cap
+                    continue
+                fallback = fallback or cap
+    return fallback
 
 
 def label_from_expect(expect: dict[str, Any]) -> str | None:
     """The intent behind expected signal changes: the capability that writes them, and how."""
     defaults = default_car()
     for path, value in expect.items():
-        cap = _path_owner(path)
+        cap = _path_owner(path, value)
         if cap is None:
             continue
         if cap.kind == "action":
@@ -41,15 +47,17 @@ def label_from_expect(expect: dict[str, Any]) -> str | None:
         if cap.kind == "mode":
             return f"{cap.id}:set"
         if isinstance(value, (int, float)) and not isinstance(value, bool):
-            before = defaults.get(path)
-            if isinstance(before, (int, float)) and value != before:
-                return f"{cap.id}:{'up' if value > before else 'down'}"
-            return f"{cap.id}:set"
+            level = abs(value) if cap.value and cap.value.sign < 0 else value
+            for op in ("on", "off"):  # "open the tailgate": its on preset, not a step up
+                if cap.presets.get(op) == level:
+                    return f"{cap.id}:{op}"
+            return f"{cap.id}:set"  # an exact value was asked for
         if isinstance(value, dict) and ("min" in value or "max" in value):
             before = defaults.get(path)
             if isinstance(before, (int, float)):
                 if "min" in value and value["min"] > before:
-                    return f"{cap.id}:up"
+                    # from its off preset, "more" means switching it on (seat heating {min: 1})
+                    return f"{cap.id}:on" if cap.presets.get("off") == before and "on" in cap.presets else f"{cap.id}:up"
                 if "max" in value and value["max"] < before:
                     return f"{cap.id}:down"
     return None

@@ -146,9 +146,10 @@ def _choose_threshold(model: IntentModel, x: np.ndarray, y: np.ndarray, none_ind
 
 
 def train(out: Path, seed: int = 0, extra: Iterable[Example] = (), cache: Path | None = None,
-          progress=print) -> TrainReport:
+          progress=print, exclude: set[str] | None = None) -> TrainReport:
+    """`exclude`: folded sentences never to train on (default: every evaluation sentence)."""
     rng = np.random.default_rng(seed)
-    examples = decontaminated(build(seed=seed, extra=extra))
+    examples = decontaminated(build(seed=seed, extra=extra), exclude)
     labels = valid_labels()
     index = {l: i for i, l in enumerate(labels)}
     examples = [e for e in examples if e.label in index]
