@@ -111,7 +111,7 @@ def _action(cap: Capability, slots: dict[str, str], lang: str) -> str:
     return s.get(cap.id, cap.name.get(lang, cap.id))
 
 
-def _query(cap: Capability, a: Action, lang: str, vehicle_values: dict[str, Any] | None = None) -> str:
+def _query(cap: Capability, a: Action, lang: str) -> str:
     q = phrases(lang)["queries"]
     values = a.values
     if cap.id == "vehicle.tyre_pressure":
