@@ -6,7 +6,7 @@ import logging
 import time
 from pathlib import Path
 from dataclasses import dataclass, field
-from typing import Any
+from typing import Any, Callable
 
 from . import replies
 from .dialog import Memory, Pending, resolve
@@ -15,6 +15,7 @@ from .safety import check, load_rules
 from .signals import Value
 from .understanding import Intent, Understanding
 from .understanding.router import EdgeUnderstanding
+from .llm.tier import HELD, LLMTier
 from .understanding.parser import warm_up
 from .vehicle import SimulatedVehicle, Vehicle, Write
 from .zones import DEFAULT_SPEAKER, is_seat
@@ -77,10 +78,11 @@ class Assistant:
 
     def __init__(self, vehicle: Vehicle | None = None, mode: str = DEFAULT_MODE,
                  understanding: EdgeUnderstanding | None = None, review_log: Path | None = None,
-                 session: str | None = None) -> None:
+                 session: str | None = None, llm: LLMTier | None = None) -> None:
         self.vehicle: Vehicle = vehicle if vehicle is not None else SimulatedVehicle()
         self.memory = Memory()
         self.review_log = review_log
+        self.llm = llm
         self.session = session or time.strftime("%Y%m%dT%H%M%S")
         self.edge = understanding or understanding_for(mode)
         warm_up()  # data and patterns load here, so the first spoken turn is as fast as the rest
@@ -90,7 +92,10 @@ class Assistant:
     def reset(self) -> None:
         self.memory = Memory()
 
-    def turn(self, text: str, zone: str | None = None) -> TurnResult:
+    def turn(self, text: str, zone: str | None = None, emit: Callable[[str], None] | None = None,
+             cancelled: Callable[[], bool] = lambda: False) -> TurnResult:
+        """One turn. `emit` receives what can be said at once (the LLM tier's acknowledgement,
+        then its answer sentence by sentence); `cancelled` stops a streaming answer."""
         start = time.perf_counter()
         speaker = zone if zone and is_seat(zone) else DEFAULT_SPEAKER
         last = self.memory.last_actions
@@ -102,6 +107,10 @@ class Assistant:
         except Exception:  # a bug must cost one turn, never the session; writes are all-or-nothing
             log.exception("turn failed: %r", text)
             writes, t.outcome, t.parts = [], "failed", [replies.phrases(u.lang)["failed"]]
+        route = "edge"
+        handoff_now = t.outcome == "no_action" and u.reason in _HANDOFF
+        if self.llm is not None and handoff_now and isinstance(text, str):
+            route, writes = self._ask_llm(text, u.lang, t, writes, emit or (lambda s: None), cancelled)
         after = self.vehicle.snapshot()
         changes = {k: v for k, v in after.items() if before.get(k, object()) != v}
         previous = {k: before.get(k) for k in changes}
@@ -110,7 +119,7 @@ class Assistant:
         outcome = t.outcome or ("executed" if writes else "no_action")
         reply = replies.join(t.parts, u.lang)
         handoff = u.reason if outcome == "no_action" and u.reason in _HANDOFF else None
-        result = TurnResult(text=text if isinstance(text, str) else "", outcome=outcome, route="edge",
+        result = TurnResult(text=text if isinstance(text, str) else "", outcome=outcome, route=route,
                             writes=writes, changes=changes, reply=reply,
                             latency_ms=(time.perf_counter() - start) * 1000, lang=u.lang,
                             understanding=u, handoff=handoff)
@@ -128,6 +137,38 @@ class Assistant:
             row["model"] = {"label": u.prediction.label, "confidence": round(u.prediction.confidence, 3)}
         with open(self.review_log, "a", encoding="utf-8") as f:
             f.write(json.dumps(row, ensure_ascii=False) + "\n")
+
+    def _ask_llm(self, text: str, lang: str, t: _Turn, writes: list[Write], emit, cancelled) -> tuple[str, list[Write]]:
+        """Hand the turn to the LLM tier: its tool calls act through planning and safety."""
+        done: list[Write] = list(writes)
+        held: list[Action] = []
+
+        def act(intents: list[Intent], hold: bool = False) -> dict[str, Any]:
+            planned = plan(intents, self.vehicle, t.speaker, lang)
+            if hold:  # proposed after untrusted content: the user decides
+                held.extend(planned.actions)
+                return {"held": True, "reply": "waiting for the user's confirmation"}
+            sub = _Turn(lang=lang, speaker=t.speaker)
+            new = self._review(planned, sub)
+            done.extend(new)
+            self.memory.last_actions = sub.executed or self.memory.last_actions
+            return {"outcome": sub.outcome, "writes": [{"path": w.path, "value": w.value} for w in new],
+                    "reply": " ".join(sub.parts)}
+
+        def read(paths: list[str]) -> dict[str, Any]:
+            return {p: self.vehicle.get(p) for p in paths}
+
+        moving = (self.vehicle.get("Vehicle.Speed") or 0) > 0
+        answer = self.llm.answer(text, lang, act, read, moving, emit, cancelled)
+        if held:
+            self.memory.pending = Pending(held, frozenset({"llm-untrusted-content"}))
+        t.parts = [answer.spoken or answer.text]
+        if held:
+            t.parts.append(HELD.get(lang, HELD["en"]))
+        t.outcome = "confirm" if held else "executed" if len(done) > len(writes) else "answered"
+        if answer.route == "offline":
+            t.outcome = "no_action"
+        return answer.route, done
 
     # -- acts --------------------------------------------------------------
     def _handle(self, u: Understanding, t: _Turn) -> list[Write]:

@@ -31,8 +31,8 @@ def warm_up() -> None:
 _LATIN = re.compile(r"[a-z]{2,}")
 _CJK_CHAR = re.compile(r"[\u3400-\u9fff]")
 _DIGIT_COMMA = re.compile(r"(?<=\d)\s*[,，]\s*(?=\d)")  # "four one five, five five five": one number
-_CORRECTION = re.compile(r"^\W*(?:(?:no|actually|sorry|oh|wait)[\s,]+)*(make (?:that|it)|change (?:that|it) to|i meant?|"
-                         r"not that,? |改成|改为|换成去|不对[，,]?是)\s*(.+)$")
+_CORRECTION = re.compile(r"^\W*(?:(?:(?:no|actually|sorry|oh|wait)[\s,]+)+make it|(?:(?:no|actually|sorry|oh|wait)[\s,]+)*"
+                         r"(?:make that|change (?:that|it) to|i meant?|not that,? |改成|改为|换成去|不对[，,]?是))\s*(.+)$")
 _AND_START = re.compile(r"^(and|also|plus|what about|how about|还有|那|再)\b")
 _SHORT = {"zh": 3, "en": 8}  # letters of unknown words a bare device request may carry ("打双闪", "crank the AC")
 
@@ -65,8 +65,8 @@ def parse(text: str, lang: str | None = None) -> Understanding:
     tags = {s.tag for s in spans}
 
     fix = _CORRECTION.match(text)
-    if fix and not any(s.tag in ("num", "dev", "op", "phrase") for s in spans if s.start >= fix.start(2)):
-        name = fix.group(2).strip(" .!?。！？")
+    if fix and not any(s.tag in ("num", "dev", "op", "phrase") for s in spans if s.start >= fix.start(1)):
+        name = fix.group(1).strip(" .!?。！？")
         return Understanding(text=raw, lang=lang, act="command",
                              intents=[Intent(cap=None, op="reslot", slots={"name": name})])
     clauses: list[Clause] = []
