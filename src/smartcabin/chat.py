@@ -6,6 +6,7 @@ import sys
 from pathlib import Path
 
 from .assistant import Assistant
+from .llm.tier import tier_from_config
 from .signals import SignalError
 from .vehicle import SimulatedVehicle
 from .zones import SEATS
@@ -20,7 +21,10 @@ HELP = """Type a command in Chinese or English, e.g. "打开空调" or "open my 
 def run_chat(zone: str = "Row1.DriverSide", stdin=sys.stdin, stdout=sys.stdout,
              review_log: Path | None = None) -> int:
     vehicle = SimulatedVehicle()
-    assistant = Assistant(vehicle, review_log=review_log)
+    llm = tier_from_config()
+    assistant = Assistant(vehicle, review_log=review_log, llm=llm)
+    if llm is not None:
+        print(f"LLM tier: {llm.cloud.config.model} at {llm.cloud.config.base_url}", file=stdout)
     interactive = stdin.isatty()
     print("smartcabin on the embedded simulator. /help for commands, /quit to leave.", file=stdout)
     while True:
@@ -52,7 +56,14 @@ def run_chat(zone: str = "Row1.DriverSide", stdin=sys.stdin, stdout=sys.stdout,
             else:
                 print(HELP, file=stdout)
             continue
-        result = assistant.turn(line, zone=zone)
-        print(f"assistant> {result.reply}   [{result.outcome}, {result.latency_ms:.1f} ms]", file=stdout)
+        streamed: list[str] = []
+
+        def speak(chunk: str) -> None:  # the LLM tier's acknowledgement and sentences, as they come
+            streamed.append(chunk)
+            print(f"  ... {chunk}", file=stdout, flush=True)
+
+        result = assistant.turn(line, zone=zone, emit=speak)
+        route = "" if result.route == "edge" else f", {result.route}"
+        print(f"assistant> {result.reply}   [{result.outcome}{route}, {result.latency_ms:.1f} ms]", file=stdout)
         for path, value in result.changes.items():
             print(f"    {path} = {json.dumps(value, ensure_ascii=False)}", file=stdout)

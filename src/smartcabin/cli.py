@@ -31,7 +31,9 @@ def cmd_say(args: argparse.Namespace) -> int:
     setup = json.loads(args.setup) if args.setup else {}
     if not isinstance(setup, dict):
         raise ValueError("--setup must be a JSON object of signal paths to values")
-    assistant = Assistant(SimulatedVehicle(setup))
+    from .llm.tier import tier_from_config
+
+    assistant = Assistant(SimulatedVehicle(setup), llm=tier_from_config())
     result = assistant.turn(args.text, zone=args.zone)
     if args.json:
         print(json.dumps(result.to_dict(), ensure_ascii=False))

@@ -147,6 +147,17 @@ class LLMTier:
         return " ".join(s.strip() for s in sentences[:2])
 
 
+def tier_from_config() -> LLMTier | None:
+    """The tier the environment / config file describes, or None (the edge works alone)."""
+    from .config import load_config
+    from .search import search_from_env
+
+    cfg = load_config()
+    if cfg is None:
+        return None
+    return LLMTier(ChatClient(cfg), search=search_from_env())
+
+
 def _split(buffer: str) -> list[str]:
     """Complete sentences, then the unfinished rest (last item)."""
     parts = _SENTENCE_END.split(buffer)
