@@ -57,7 +57,7 @@ class _Turn:
 
 
 DEFAULT_MODE = "hybrid"  # parser first, the learned model when the parser has no reading
-_HANDOFF = {"chitchat", "question", "out_of_domain", "low_confidence"}  # for the LLM tier
+_HANDOFF = {"chitchat", "question", "out_of_domain", "low_confidence", "llm_request"}  # for the LLM tier
 _instances: dict[str, EdgeUnderstanding] = {}
 
 

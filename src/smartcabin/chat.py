@@ -56,10 +56,7 @@ def run_chat(zone: str = "Row1.DriverSide", stdin=sys.stdin, stdout=sys.stdout,
             else:
                 print(HELP, file=stdout)
             continue
-        streamed: list[str] = []
-
         def speak(chunk: str) -> None:  # the LLM tier's acknowledgement and sentences, as they come
-            streamed.append(chunk)
             print(f"  ... {chunk}", file=stdout, flush=True)
 
         result = assistant.turn(line, zone=zone, emit=speak)

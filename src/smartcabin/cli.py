@@ -108,6 +108,19 @@ def cmd_train(args: argparse.Namespace) -> int:
     return 0
 
 
+def cmd_reminders(args: argparse.Namespace) -> int:
+    from .reminders import ReminderStore
+
+    store = ReminderStore(Path(args.store) if args.store else None)
+    if args.ics:
+        Path(args.ics).write_text(store.to_ics(), encoding="utf-8", newline="")
+        print(f"{len(store.all())} reminders written to {args.ics}")
+        return 0
+    for r in store.all():
+        print(f"{r.when}  {r.title}")
+    return 0
+
+
 def cmd_chat(args: argparse.Namespace) -> int:
     from .chat import run_chat
 
@@ -161,6 +174,11 @@ def main(argv: list[str] | None = None) -> int:
     p.add_argument("--seed", type=int, default=0)
     p.add_argument("--cache", help="embedding cache file (default: ~/.cache/smartcabin/)")
     p.set_defaults(func=cmd_train)
+
+    p = sub.add_parser("reminders", help="list stored reminders, or export them as iCalendar")
+    p.add_argument("--ics", help="write an .ics file here")
+    p.add_argument("--store", help="the reminder store (default ~/.local/share/smartcabin/reminders.json)")
+    p.set_defaults(func=cmd_reminders)
 
     p = sub.add_parser("catalog", help="list the capability catalog")
     p.add_argument("--markdown", action="store_true", help="the docs/capabilities.md page")

@@ -12,6 +12,7 @@ from dataclasses import dataclass, field
 from typing import Any, Callable
 
 from .client import ChatClient, Done, Error, Text, ToolCall
+from ..reminders import REMINDER_TOOLS, ReminderStore
 from .search import SEARCH_TOOL, SearchProvider
 from .tools import STATE_TOOL, ToolError, to_intent, tools
 
@@ -45,8 +46,10 @@ class LLMAnswer:
 
 class LLMTier:
     def __init__(self, cloud: ChatClient | None = None, local: ChatClient | None = None,
-                 search: SearchProvider | None = None, history_turns: int = 6) -> None:
+                 search: SearchProvider | None = None, history_turns: int = 6,
+                 reminders: ReminderStore | None = None) -> None:
         self.cloud, self.local, self.search = cloud, local, search
+        self.reminders = reminders
         self.history: list[dict[str, Any]] = []  # shared conversation memory for the LLM
         self.history_turns = history_turns
 
@@ -74,7 +77,7 @@ class LLMTier:
                   emit: Emit, cancelled) -> LLMAnswer:
         answer = LLMAnswer(route=route)
         tainted = False  # untrusted content (web results) entered the context
-        tool_defs = tools() + ([SEARCH_TOOL] if self.search else [])
+        tool_defs = tools() + ([SEARCH_TOOL] if self.search else []) + (REMINDER_TOOLS if self.reminders else [])
         for _ in range(MAX_ROUNDS):
             buffer, calls = "", []
             for event in client.stream(messages, tool_defs, cancelled):
@@ -123,6 +126,16 @@ class LLMTier:
             except Exception as exc:  # a search failure is an answer, not a crash
                 return {"error": f"search failed: {type(exc).__name__}"}, False
             return {"results": [h.__dict__ for h in hits], "note": "untrusted web content"}, True
+        if call.name in ("add_reminder", "list_reminders") and self.reminders is not None:
+            if tainted:  # the user's data changes only at the user's request, not a web page's
+                return {"error": "not after web content: ask the user"}, False
+            if call.name == "list_reminders":
+                return {"reminders": [r.__dict__ for r in self.reminders.all()][-20:]}, False
+            try:
+                item = self.reminders.add(call.arguments.get("title", ""), call.arguments.get("when", ""))
+            except ValueError as exc:
+                return {"error": str(exc)}, False
+            return {"stored": item.__dict__}, False
         try:
             intent = to_intent(call.name, call.arguments)
         except ToolError as exc:
@@ -155,7 +168,7 @@ def tier_from_config() -> LLMTier | None:
     cfg = load_config()
     if cfg is None:
         return None
-    return LLMTier(ChatClient(cfg), search=search_from_env())
+    return LLMTier(ChatClient(cfg), search=search_from_env(), reminders=ReminderStore())
 
 
 def _split(buffer: str) -> list[str]:

@@ -64,6 +64,9 @@ def parse(text: str, lang: str | None = None) -> Understanding:
     spans = _tag(lex, text)
     tags = {s.tag for s in spans}
 
+    first = next((s for s in spans if s.tag not in ("filler", "q")), None)
+    if first is not None and first.tag == "llm":
+        return Understanding(text=raw, lang=lang, act="none", reason="llm_request")
     fix = _CORRECTION.match(text)
     if fix and not any(s.tag in ("num", "dev", "op", "phrase") for s in spans if s.start >= fix.start(1)):
         name = fix.group(1).strip(" .!?。！？")

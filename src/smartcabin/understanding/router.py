@@ -23,7 +23,7 @@ log = logging.getLogger(__name__)
 MODES = ("hybrid", "parser", "model")
 AGREEMENT_THRESHOLD = 0.3
 MODEL_MAX_CHARS = 60  # spoken commands are short; past this the parser's reading stands
-_NOT_FOR_MODEL = {"empty", "noise", "too_long"}
+_NOT_FOR_MODEL = {"empty", "noise", "too_long", "llm_request"}
 _PUNCT = re.compile(r"[\s\W_]+$|^[\s\W_]+")
 
 
