@@ -9,6 +9,23 @@ from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from typing import Any
 
 
+class _Loopback:
+    """A threaded HTTP server on 127.0.0.1 for the duration of a `with` block."""
+
+    def _serve(self, handler: type[BaseHTTPRequestHandler], path: str = "") -> None:
+        self.server = ThreadingHTTPServer(("127.0.0.1", 0), handler)
+        self.url = f"http://127.0.0.1:{self.server.server_address[1]}{path}"
+        self.thread = threading.Thread(target=self.server.serve_forever, daemon=True)
+
+    def __enter__(self):
+        self.thread.start()
+        return self
+
+    def __exit__(self, *exc: Any) -> None:
+        self.server.shutdown()
+        self.server.server_close()
+
+
 class Script:
     def __init__(self, text: str = "", tool_calls: list[tuple[str, Any]] | None = None, status: int = 200,
                  first_byte_delay: float = 0.0, stall_after: int | None = None, stall_s: float = 0.0,
@@ -18,7 +35,7 @@ class Script:
         self.raw_arguments = raw_arguments
 
 
-class FakeLLM:
+class FakeLLM(_Loopback):
     def __init__(self) -> None:
         self.scripts: list[Script] = []
         self.requests: list[dict[str, Any]] = []
@@ -68,20 +85,10 @@ class FakeLLM:
                 self.wfile.write(f"data: {json.dumps(obj)}\n\n".encode())
                 self.wfile.flush()
 
-        self.server = ThreadingHTTPServer(("127.0.0.1", 0), Handler)
-        self.url = f"http://127.0.0.1:{self.server.server_address[1]}/v1"
-        self.thread = threading.Thread(target=self.server.serve_forever, daemon=True)
-
-    def __enter__(self) -> "FakeLLM":
-        self.thread.start()
-        return self
-
-    def __exit__(self, *exc: Any) -> None:
-        self.server.shutdown()
-        self.server.server_close()
+        self._serve(Handler, "/v1")
 
 
-class FakeSearx:
+class FakeSearx(_Loopback):
     """SearxNG's JSON API, returning whatever results the test gives it."""
 
     def __init__(self, results: list[dict[str, str]]) -> None:
@@ -97,14 +104,4 @@ class FakeSearx:
                 self.end_headers()
                 self.wfile.write(results_json)
 
-        self.server = ThreadingHTTPServer(("127.0.0.1", 0), Handler)
-        self.url = f"http://127.0.0.1:{self.server.server_address[1]}"
-        self.thread = threading.Thread(target=self.server.serve_forever, daemon=True)
-
-    def __enter__(self) -> "FakeSearx":
-        self.thread.start()
-        return self
-
-    def __exit__(self, *exc: Any) -> None:
-        self.server.shutdown()
-        self.server.server_close()
+        self._serve(Handler)
