@@ -115,7 +115,6 @@ class Assistant:
         changes = {k: v for k, v in after.items() if before.get(k, object()) != v}
         previous = {k: before.get(k) for k in changes}
         self.memory.remember(t.executed, previous)
-        self.memory.turns += 1
         outcome = t.outcome or ("executed" if writes else "no_action")
         reply = replies.join(t.parts, u.lang)
         handoff = u.reason if outcome == "no_action" and u.reason in _HANDOFF else None

@@ -28,7 +28,6 @@ class Memory:
     pending: Pending | None = None
     undo_stack: list[dict[str, Value | None]] = field(default_factory=list)
     partial: Intent | None = None  # half a request awaiting the other half ("打开" ... "车窗")
-    turns: int = 0
 
     def remember(self, actions: list[Action], previous: dict[str, Value | None]) -> None:
         if actions:

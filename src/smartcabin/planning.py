@@ -63,15 +63,10 @@ def resolve_seats(cap: Capability, seats: tuple[str, ...] | None, speaker: str) 
     return tuple(s if s != "speaker" else speaker for s in seats)
 
 
-def _opposite(side: str) -> str:
-    return {"DriverSide": "PassengerSide", "PassengerSide": "DriverSide"}.get(side, "DriverSide")
-
-
-# Places named from where the speaker sits: "the window behind me", "我旁边".
+# Places named from where the speaker sits: "the window behind me", "我后面".
 _RELATIVE = {
     "behind": lambda row, side: f"Row2.{side if side != 'Middle' else 'DriverSide'}",
     "ahead": lambda row, side: f"Row1.{side if side != 'Middle' else 'DriverSide'}",
-    "beside": lambda row, side: f"{row}.{_opposite(side)}",
 }
 
 

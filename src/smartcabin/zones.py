@@ -56,10 +56,5 @@ def to_scheme(scheme: str, seats: tuple[str, ...] | list[str]) -> list[str]:
     return sorted(out, key=order.index)
 
 
-def seats_of(scheme: str, zone_name: str) -> tuple[str, ...]:
-    """The seats whose scheme zone is `zone_name` (reverse of to_scheme)."""
-    return tuple(s for s, names in _SCHEMES[scheme].items() if names == (zone_name,))
-
-
 def scheme_names() -> tuple[str, ...]:
     return tuple(_SCHEMES)

@@ -5,8 +5,6 @@ Seeded and deterministic for a given training set. Embeddings are cached on disk
 """
 from __future__ import annotations
 
-import hashlib
-import json
 import os
 import time
 from dataclasses import dataclass
@@ -188,7 +186,3 @@ def train(out: Path, seed: int = 0, extra: Iterable[Example] = (), cache: Path |
              f"gate threshold {model.gate.threshold:.3f}, fit {fit_s:.1f} s")
     return TrainReport(len(examples), len(labels), embed_s, fit_s, val_acc, t, th)
 
-
-def fingerprint(examples: list[Example]) -> str:
-    h = hashlib.sha256(json.dumps([(e.text, e.label, e.prev_domain) for e in examples]).encode())
-    return h.hexdigest()[:12]

@@ -49,7 +49,7 @@ def _seats(keys: list[str]) -> tuple[str, ...] | None:
     """Zone words to seats; 'all' and 'speaker' stay as markers for the planner."""
     if not keys:
         return None
-    for rel in ("behind", "ahead", "beside", "other"):
+    for rel in ("behind", "ahead", "other"):
         if rel in keys:
             return (rel,)
     if "all" in keys and not any(k != "all" and k != "speaker" for k in keys):

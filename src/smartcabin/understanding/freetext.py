@@ -23,7 +23,6 @@ _LEAD = {
     "en": re.compile(r"^((some|me|us|the song|a song called|the track|a song|song|track|something called|called|by the name of|to)\s+)+"),
 }
 _MEDIA_LEAD = {"zh": re.compile(r"^(一首|首|一些|一点|点|个|些|首歌|几首)+")}
-_NOTHING = re.compile(r"^\b$")
 _DIGITS = re.compile(r"^\+?[\d\s-]{3,}$")
 _NOT_PLACE = re.compile(r"^(\d+(\.\d+)?\s*(度|%|档)|掉|了|吧|掉吧|哪|什么地方|where\b|somewhere\b)")
 _BARE_NAV = {"go", "head", "take me", "take us", "回"}
@@ -130,7 +129,8 @@ def free_text_intent(lex: "Lexicon", clause: str, spans: list[Any]) -> Intent | 
                 if it is not None:
                     return it
             else:
-                return _media(lex, _MEDIA_LEAD.get(lex.lang, _NOTHING).sub("", rest).strip())
+                lead = _MEDIA_LEAD.get(lex.lang)
+                return _media(lex, lead.sub("", rest).strip() if lead else rest)
     return None
 
 

@@ -1,7 +1,7 @@
 """Compile a language's lexicon (data/lexicon/<lang>.yaml) into fast matchers.
 
-All single-word categories go into one alternation regex (longest phrase first),
-so tagging a sentence is one regex scan whatever the lexicon's size.
+Every phrase goes into one dictionary (phrase -> tags) that the tagger looks substrings
+up in; the verbs that open free-text requests and each mode's options become regexes.
 """
 from __future__ import annotations
 
@@ -25,7 +25,6 @@ _KEYED = {"devices": "dev", "ops": "op", "zones": "zone", "presets": "preset",
 @dataclass
 class Lexicon:
     lang: str
-    pattern: re.Pattern[str]
     tags: dict[str, list[tuple[str, Any]]]  # phrase -> [(tag, payload)]
     options: dict[str, tuple[re.Pattern[str], dict[str, str]]]  # cap -> (regex, phrase -> option)
     raw: dict[str, Any] = field(repr=False)
@@ -68,9 +67,8 @@ def _compile(lang: str, raw: dict[str, Any]) -> Lexicon:
     for key, tag in (("artists", "artist"), ("genres", "genre")):
         for phrase in raw.get(key, []):
             add(phrase, tag, str(phrase).lower())
-    lex = Lexicon(lang=lang, pattern=re.compile("x^"), tags=tags, options={}, raw=raw)
+    lex = Lexicon(lang=lang, tags=tags, options={}, raw=raw)
     lex.max_len = max(len(p) for p in tags)
-    lex.pattern = re.compile(lex.bounded(_alternation(list(tags))))
     for cap, opts in raw.get("options", {}).items():
         table = {str(p).lower(): name for name, phrases in opts.items() for p in phrases}
         for phrase in table:
