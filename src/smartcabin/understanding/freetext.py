@@ -33,7 +33,7 @@ def strip_fillers(lex: "Lexicon", text: str) -> str:
     changed = True
     while changed and text:
         changed = False
-        for f in sorted(fillers, key=len, reverse=True):
+        for f in fillers:  # longest first (lexicon.py sorts them)
             if text.startswith(f) and (lex.lang == "zh" or text[len(f):len(f) + 1] in ("", " ")):
                 text = text[len(f):].lstrip()
                 changed = True

@@ -79,6 +79,8 @@ def _compile(lang: str, raw: dict[str, Any]) -> Lexicon:
             lex.verbs[key] = re.compile(lex.bounded(_alternation([str(p).lower() for p in raw[key]])))
     for key in ("home_words", "work_words", "media_nouns", "genres", "artists", "fillers"):
         lex.words[key] = tuple(str(p).lower() for p in raw.get(key, []))
+    # longest first, once: strip_fillers tries them in this order on every clause
+    lex.words["fillers"] = tuple(sorted(lex.words["fillers"], key=len, reverse=True))
     lex.words.update({f"marker_{k}": tuple(v) for k, v in raw.get("media_markers", {}).items()})
     return lex
 

@@ -88,7 +88,8 @@ def parse(text: str, lang: str | None = None) -> Understanding:
     only = tags - {"filler", "q", "mag", "sep"}
     if "undo" in tags and (clauses and "undo" in clauses[0].tags or not intents):
         return Understanding(text=raw, lang=lang, act="undo")
-    loose = _uncovered(text, spans) <= 2
+    unknown = _uncovered(text, spans)  # letters no lexicon word covers
+    loose = unknown <= 2
     affirm = "yes" in tags and "neg" not in tags and loose
     deny = "no" in tags and loose
     if "too" in tags and leftover and not intents:
@@ -106,7 +107,7 @@ def parse(text: str, lang: str | None = None) -> Understanding:
             off = "neg" in tags or "no" in tags
             return Understanding(text=raw, lang=lang, act="command", intents=[
                 Intent(cap=None, op="off" if off else None, seats=seats, too=not off)])
-        whole = _uncovered(text, spans) == 0  # "今天天气真好" holds a 好 but is not a yes
+        whole = unknown == 0  # "今天天气真好" holds a 好 but is not a yes
         if only and only <= {"yes"} and whole:
             return Understanding(text=raw, lang=lang, act="yes")
         if only and only <= {"no", "neg", "op"} and "no" in tags and whole:
@@ -137,7 +138,7 @@ def parse(text: str, lang: str | None = None) -> Understanding:
     _restore_case(intents, raw)
     act = "query" if all(i.op == "query" for i in intents) else "command"
     return Understanding(text=raw, lang=lang, act=act, intents=intents, affirm=affirm, deny=deny,
-                         unknown=_uncovered(text, spans))
+                         unknown=unknown)
 
 
 def _restore_case(intents: list[Intent], raw: str) -> None:
