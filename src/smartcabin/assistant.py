@@ -15,7 +15,7 @@ from .safety import check, load_rules
 from .signals import Value
 from .understanding import Intent, Understanding
 from .understanding.router import EdgeUnderstanding
-from .llm.tier import HELD, LLMTier
+from .llm.tier import HELD, HELD_UNSURE, LLMTier
 from .understanding.parser import warm_up
 from .vehicle import SimulatedVehicle, Vehicle, Write
 from .zones import DEFAULT_SPEAKER, is_seat
@@ -58,6 +58,7 @@ class _Turn:
 
 DEFAULT_MODE = "hybrid"  # parser first, the learned model when the parser has no reading
 _HANDOFF = {"chitchat", "question", "out_of_domain", "low_confidence", "llm_request"}  # for the LLM tier
+_LLM_VERDICTS = ("confirm", "refused", "clarify", "failed")  # a model's action that did not run, by weight
 _instances: dict[str, EdgeUnderstanding] = {}
 
 
@@ -118,6 +119,8 @@ class Assistant:
         outcome = t.outcome or ("executed" if writes else "no_action")
         reply = replies.join(t.parts, u.lang)
         handoff = u.reason if outcome == "no_action" and u.reason in _HANDOFF else None
+        if self.llm is not None and route == "edge" and reply and isinstance(text, str) and u.act != "none":
+            self.llm.remember(text, reply)
         result = TurnResult(text=text if isinstance(text, str) else "", outcome=outcome, route=route,
                             writes=writes, changes=changes, reply=reply,
                             latency_ms=(time.perf_counter() - start) * 1000, lang=u.lang,
@@ -141,15 +144,17 @@ class Assistant:
         """Hand the turn to the LLM tier: its tool calls act through planning and safety."""
         done: list[Write] = list(writes)
         held: list[Action] = []
+        verdicts: list[str] = []  # what planning and safety made of each proposed action
 
         def act(intents: list[Intent], hold: bool = False) -> dict[str, Any]:
             planned = plan(intents, self.vehicle, t.speaker, lang)
-            if hold:  # proposed after untrusted content: the user decides
+            if hold and planned.actions:  # proposed after untrusted content or by a small model: the user decides
                 held.extend(planned.actions)
                 return {"held": True, "reply": "waiting for the user's confirmation"}
             sub = _Turn(lang=lang, speaker=t.speaker)
             new = self._review(planned, sub)
             done.extend(new)
+            verdicts.append(sub.outcome or "no_action")
             self.memory.last_actions = sub.executed or self.memory.last_actions
             return {"outcome": sub.outcome, "writes": [{"path": w.path, "value": w.value} for w in new],
                     "reply": " ".join(sub.parts)}
@@ -161,10 +166,14 @@ class Assistant:
         answer = self.llm.answer(text, lang, act, read, moving, emit, cancelled)
         if held:
             self.memory.pending = Pending(held, frozenset({"llm-untrusted-content"}))
-        t.parts = [answer.spoken or answer.text]
-        if held:
+        t.parts = [answer.spoken or answer.text] if (answer.spoken or answer.text).strip() else []
+        if held and answer.held_why == "unsure":
+            what = "; ".join(replies.describe(a, lang).rstrip("。.") for a in held)
+            t.parts.append(HELD_UNSURE.get(lang, HELD_UNSURE["en"]).format(what=what))
+        elif held:
             t.parts.append(HELD.get(lang, HELD["en"]))
-        t.outcome = "confirm" if held else "executed" if len(done) > len(writes) else "answered"
+        t.outcome = "confirm" if held else "executed" if len(done) > len(writes) else \
+            next((v for v in _LLM_VERDICTS if v in verdicts), "answered")
         if answer.route == "offline":
             t.outcome = "no_action"
         return answer.route, done

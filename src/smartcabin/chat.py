@@ -24,7 +24,7 @@ def run_chat(zone: str = "Row1.DriverSide", stdin=sys.stdin, stdout=sys.stdout,
     llm = tier_from_config()
     assistant = Assistant(vehicle, review_log=review_log, llm=llm)
     if llm is not None:
-        print(f"LLM tier: {llm.cloud.config.model} at {llm.cloud.config.base_url}", file=stdout)
+        print(f"LLM tier: {llm.describe()}", file=stdout)
     interactive = stdin.isatty()
     print("smartcabin on the embedded simulator. /help for commands, /quit to leave.", file=stdout)
     while True:

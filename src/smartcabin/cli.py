@@ -154,8 +154,9 @@ def main(argv: list[str] | None = None) -> int:
     p.add_argument("files", nargs="*", help=f"JSONL files (default {DEFAULT_CORPUS})")
     p.add_argument("--report", help="write the JSON report here")
     p.add_argument("--failures", action="store_true", help="list failing cases")
-    p.add_argument("--mode", choices=("hybrid", "parser", "model"),
-                   help="who understands: parser and model together, or one alone (default: the assistant's)")
+    p.add_argument("--mode", choices=("hybrid", "parser", "model", "local_llm", "cloud_llm"),
+                   help="who understands: parser and model together, or one alone (default: the assistant's); "
+                        "local_llm / cloud_llm: the LLM tier answers every turn")
     p.add_argument("--model", help="an intent model file other than the packaged one")
     p.set_defaults(func=cmd_eval)
 

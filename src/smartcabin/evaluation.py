@@ -8,7 +8,10 @@ from pathlib import Path
 from typing import Any, Iterable
 
 from .assistant import DEFAULT_MODE, Assistant, understanding_for
+from .llm.tier import LLMTier
 from .understanding.router import EdgeUnderstanding
+from .understanding.text import detect_lang
+from .understanding.types import Understanding
 from .signals import SignalError
 from .vehicle import SimulatedVehicle
 
@@ -52,7 +55,23 @@ class CaseResult:
     domain: str
 
 
-def run_case(case: dict[str, Any], understanding: EdgeUnderstanding | None = None) -> CaseResult:
+LLM_MODES = ("local_llm", "cloud_llm")  # every turn to the LLM tier: the tier alone, on the same cases
+
+
+class HandEverythingOff:
+    """An understanding that reads nothing: each turn goes to the LLM tier."""
+
+    def understand(self, text: str, prev_domain: str | None = None) -> Understanding:
+        lang = detect_lang(text) if isinstance(text, str) else "en"
+        return Understanding(text=text if isinstance(text, str) else "", lang=lang, act="none",
+                             reason="out_of_domain", source="llm")
+
+    def warm_up(self) -> None:
+        pass
+
+
+def run_case(case: dict[str, Any], understanding: EdgeUnderstanding | None = None,
+             llm: LLMTier | None = None) -> CaseResult:
     cid = str(case.get("id", "?"))
     failures: list[str] = []
     try:
@@ -60,7 +79,7 @@ def run_case(case: dict[str, Any], understanding: EdgeUnderstanding | None = Non
     except SignalError as exc:
         return CaseResult(cid, False, [f"setup: {exc}"], [], case.get("lang", "?"), cid.split("-")[0])
     start = vehicle.snapshot()
-    assistant = Assistant(vehicle, understanding=understanding)
+    assistant = Assistant(vehicle, understanding=understanding, llm=llm)
     turns = []
     last = None
     for turn in case.get("turns", []):
@@ -136,6 +155,35 @@ def report(results: list[CaseResult]) -> dict[str, Any]:
 
 
 def evaluate(paths: Iterable[str | Path], mode: str | None = None, model: Path | None = None) -> dict[str, Any]:
-    """Run cases; `mode` defaults to the assistant's own (assistant.DEFAULT_MODE)."""
+    """Run cases; `mode` defaults to the assistant's own (assistant.DEFAULT_MODE). In the LLM
+    modes the tier answers every turn and acts without asking first, so that what it
+    proposes is what is scored."""
+    if mode in LLM_MODES:
+        return report([run_case(c, HandEverythingOff(), _tier(mode)) for c in load_cases(paths)])
     edge = EdgeUnderstanding(mode, model) if model else understanding_for(mode or DEFAULT_MODE)
     return report([run_case(c, edge) for c in load_cases(paths)])
+
+
+_engines: dict[str, Any] = {}
+
+
+def _tier(mode: str) -> LLMTier:
+    """A fresh tier (its own conversation) per case, over one engine per process."""
+    from .llm.client import ChatClient
+    from .llm.config import load_config
+    from .llm.tier import local_from_env
+
+    if mode not in _engines:
+        if mode == "cloud_llm":
+            cfg = load_config()
+            if cfg is None:
+                raise SystemExit("cloud_llm: no LLM configured (SMARTCABIN_LLM_BASE_URL, SMARTCABIN_LLM_MODEL)")
+            _engines[mode] = ChatClient(cfg)
+        else:
+            engine = local_from_env()
+            if engine is None:
+                raise SystemExit("local_llm: no local model installed (pip install '.[local]')")
+            _engines[mode] = engine
+    engine = _engines[mode]
+    return LLMTier(cloud=engine if mode == "cloud_llm" else None, local=engine if mode == "local_llm" else None,
+                   confirm_local=False)

@@ -54,6 +54,9 @@ class ChatClient:
     def __init__(self, config: LLMConfig) -> None:
         self.config = config
 
+    def describe(self) -> str:
+        return f"{self.config.model} at {self.config.base_url}"
+
     def stream(self, messages: list[dict[str, Any]], tools: list[dict[str, Any]] | None = None,
                cancelled=lambda: False) -> Iterator[Event]:
         cfg = self.config

@@ -7,14 +7,16 @@ handles them before any network is touched.
 from __future__ import annotations
 
 import json
+import os
 import re
 from dataclasses import dataclass, field
-from typing import Any, Callable
+from typing import Any, Callable, Iterator, Protocol
 
-from .client import ChatClient, Done, Error, Text, ToolCall
+from .client import ChatClient, Done, Error, Event, Text, ToolCall
 from ..reminders import REMINDER_TOOLS, ReminderStore
 from .search import SEARCH_TOOL, SearchProvider
 from .tools import STATE_TOOL, ToolError, to_intent, tools
+from .trips import RANGE_SIGNAL, TRIP_TOOL, Trip, TripError, first_leg, summary, trip_from
 
 Emit = Callable[[str], None]
 _SENTENCE_END = re.compile(r"(?<=[。！？!?；;])|(?<=[.!?])\s")
@@ -31,6 +33,16 @@ SYSTEM = {
 ACK = {"en": "One moment.", "zh": "稍等。"}
 OFFLINE = {"en": "No network right now. I can still control the car.", "zh": "现在没有网络，车辆控制仍然可以用。"}
 HELD = {"en": "That came from web content. Shall I do it?", "zh": "这是根据网上内容建议的操作，要执行吗？"}
+HELD_UNSURE = {"en": "Did you mean: {what}? Say yes to do it.", "zh": "您是想要：{what}？说“是”就执行。"}
+
+
+class ChatEngine(Protocol):
+    """What the tier talks to: a cloud or server model (ChatClient) or the embedded one."""
+
+    def stream(self, messages: list[dict[str, Any]], tools: list[dict[str, Any]] | None = None,
+               cancelled: Callable[[], bool] = lambda: False) -> Iterator[Event]: ...
+
+    def describe(self) -> str: ...
 
 
 @dataclass
@@ -40,18 +52,26 @@ class LLMAnswer:
     spoken: str = ""  # what is said aloud: short while driving unless a story was asked for
     chunks: list[str] = field(default_factory=list)
     executed: bool = False
-    held: bool = False  # an action proposed after untrusted content waits for the user
+    held: bool = False  # a proposed action waits for the user's yes
+    held_why: str | None = None  # untrusted (after web content) | unsure (the local model proposed it)
     error: str | None = None
 
 
 class LLMTier:
-    def __init__(self, cloud: ChatClient | None = None, local: ChatClient | None = None,
+    def __init__(self, cloud: ChatEngine | None = None, local: ChatEngine | None = None,
                  search: SearchProvider | None = None, history_turns: int = 6,
-                 reminders: ReminderStore | None = None) -> None:
+                 reminders: ReminderStore | None = None, confirm_local: bool = True) -> None:
         self.cloud, self.local, self.search = cloud, local, search
         self.reminders = reminders
+        self.confirm_local = confirm_local  # the local model's actions wait for the driver's yes
+        self.trip: Trip | None = None
         self.history: list[dict[str, Any]] = []  # shared conversation memory for the LLM
         self.history_turns = history_turns
+
+    def describe(self) -> str:
+        parts = [f"{name}: {engine.describe()}" for name, engine in (("cloud", self.cloud), ("local", self.local))
+                 if engine is not None]
+        return "; ".join(parts)
 
     def answer(self, text: str, lang: str, act: Callable[[list], dict[str, Any]],
                read: Callable[[list[str]], dict[str, Any]], moving: bool, emit: Emit = lambda s: None,
@@ -65,19 +85,24 @@ class LLMTier:
             if client is None:
                 continue
             result = self._converse(client, route, list(messages), act, read, emit, cancelled)
+            said = result.text.strip() or result.executed or result.held or result.chunks
+            if result.error is None and not said and not cancelled():
+                result.error = "empty: the model said nothing"  # a base model may: try the next
             if result.error is None:
-                self._remember(text, result.text)
+                self.remember(text, result.text)
                 result.spoken = self._spoken(result.text, text, moving)
                 return result
         msg = OFFLINE.get(lang, OFFLINE["en"])
         emit(msg)
         return LLMAnswer(route="offline", text=msg, spoken=msg, chunks=[msg], error="no model reachable")
 
-    def _converse(self, client: ChatClient, route: str, messages: list[dict[str, Any]], act, read,
+    def _converse(self, client: ChatEngine, route: str, messages: list[dict[str, Any]], act, read,
                   emit: Emit, cancelled) -> LLMAnswer:
         answer = LLMAnswer(route=route)
         tainted = False  # untrusted content (web results) entered the context
-        tool_defs = tools() + ([SEARCH_TOOL] if self.search else []) + (REMINDER_TOOLS if self.reminders else [])
+        tool_defs = tools() + [TRIP_TOOL] + ([SEARCH_TOOL] if self.search else []) + \
+            (REMINDER_TOOLS if self.reminders else [])
+        unsure = route == "local_llm" and self.confirm_local
         for _ in range(MAX_ROUNDS):
             buffer, calls = "", []
             for event in client.stream(messages, tool_defs, cancelled):
@@ -86,6 +111,9 @@ class LLMTier:
                     answer.text += event.text
                     *done, buffer = _split(buffer)
                     for sentence in done:
+                        if _from_prompt(sentence):
+                            answer.error = "echo: the model recited its instructions"
+                            return answer
                         answer.chunks.append(sentence)
                         emit(sentence)
                 elif isinstance(event, ToolCall):
@@ -106,12 +134,13 @@ class LLMTier:
                 {"id": c.id, "type": "function", "function": {"name": c.name, "arguments": json.dumps(c.arguments)}}
                 for c in calls]})
             for call in calls:
-                result, untrusted = self._run_tool(call, act, read, tainted, answer)
+                result, untrusted = self._run_tool(call, act, read, tainted, unsure, answer)
                 tainted = tainted or untrusted
                 messages.append({"role": "tool", "tool_call_id": call.id, "content": json.dumps(result, ensure_ascii=False)})
         return answer
 
-    def _run_tool(self, call: ToolCall, act, read, tainted: bool, answer: LLMAnswer) -> tuple[dict[str, Any], bool]:
+    def _run_tool(self, call: ToolCall, act, read, tainted: bool, unsure: bool,
+                  answer: LLMAnswer) -> tuple[dict[str, Any], bool]:
         if call.name == STATE_TOOL:
             paths = call.arguments.get("paths")
             if not isinstance(paths, list) or not all(isinstance(p, str) for p in paths):
@@ -136,18 +165,44 @@ class LLMTier:
             except ValueError as exc:
                 return {"error": str(exc)}, False
             return {"stored": item.__dict__}, False
+        if call.name == TRIP_TOOL["function"]["name"]:
+            return self._plan_trip(call.arguments, act, read, tainted, unsure, answer), False
         try:
             intent = to_intent(call.name, call.arguments)
         except ToolError as exc:
             return {"error": str(exc)}, False
-        summary = act([intent], hold=tainted)
-        if summary.get("held"):
-            answer.held = True
-        if summary.get("writes"):
-            answer.executed = True
-        return summary, False
+        return self._act([intent], act, tainted, unsure, answer), False
 
-    def _remember(self, text: str, reply: str) -> None:
+    @staticmethod
+    def _act(intents: list, act, tainted: bool, unsure: bool, answer: LLMAnswer) -> dict[str, Any]:
+        result = act(intents, hold=tainted or unsure)
+        if result.get("held"):
+            answer.held = True
+            answer.held_why = "untrusted" if tainted else "unsure"
+        if result.get("writes"):
+            answer.executed = True
+        return result
+
+    def _plan_trip(self, args: dict[str, Any], act, read, tainted: bool, unsure: bool,
+                   answer: LLMAnswer) -> dict[str, Any]:
+        try:
+            trip = trip_from(args)
+        except TripError as exc:
+            return {"error": str(exc)}
+        result = self._act([first_leg(trip)], act, tainted, unsure, answer)
+        if not (result.get("writes") or result.get("held")):
+            return result  # navigation refused or failed: no plan half-made
+        if trip.depart_at and self.reminders is not None and not tainted:
+            try:
+                trip.reminder = self.reminders.add(f"Leave for {trip.stops[-1]}", trip.depart_at).__dict__
+            except ValueError as exc:
+                result["reminder_error"] = str(exc)
+        self.trip = trip
+        return {**result, **summary(trip, read([RANGE_SIGNAL]).get(RANGE_SIGNAL))}
+
+    def remember(self, text: str, reply: str) -> None:
+        """One exchange into the shared memory: the edge's turns too, so the model knows
+        what the car just did ("why is it so cold?" after "温度调到十八度")."""
         self.history += [{"role": "user", "content": text}, {"role": "assistant", "content": reply}]
         del self.history[:-2 * self.history_turns]
 
@@ -166,9 +221,27 @@ def tier_from_config() -> LLMTier | None:
     from .search import search_from_env
 
     cfg = load_config()
-    if cfg is None:
+    local = local_from_env()
+    if cfg is None and local is None:
         return None
-    return LLMTier(ChatClient(cfg), search=search_from_env(), reminders=ReminderStore())
+    return LLMTier(ChatClient(cfg) if cfg else None, local, search=search_from_env(), reminders=ReminderStore())
+
+
+def local_from_env() -> ChatEngine | None:
+    """The local model: a llama.cpp server at SMARTCABIN_LOCAL_URL, else the embedded Gemma
+    when installed; SMARTCABIN_LOCAL_MODEL=off turns it off."""
+    from .local import LocalModel, Server, local_available
+
+    if os.environ.get("SMARTCABIN_LOCAL_MODEL", "").lower() in ("off", "none", "0"):
+        return None
+    if os.environ.get("SMARTCABIN_LOCAL_URL"):
+        return LocalModel(Server(os.environ["SMARTCABIN_LOCAL_URL"]))
+    return LocalModel() if local_available() else None
+
+
+def _from_prompt(sentence: str) -> bool:
+    """A sentence of the system prompt, recited (base models do): never to be spoken."""
+    return len(sentence) >= 12 and any(sentence in prompt for prompt in SYSTEM.values())
 
 
 def _split(buffer: str) -> list[str]:

@@ -182,6 +182,9 @@ def train(out: Path, seed: int = 0, extra: Iterable[Example] = (), cache: Path |
     fit_s = time.perf_counter() - t1
     out.parent.mkdir(parents=True, exist_ok=True)
     model.save(out)
+    from ..llm.shots import build_bank  # the local LLM's few-shot examples, from the same sentences
+
+    build_bank(examples, store.embed, seed).save(out.parent / "shots.npz")
     progress(f"validation accuracy {val_acc:.3f}, temperature {t:.2f}, threshold {th:.2f}, "
              f"gate threshold {model.gate.threshold:.3f}, fit {fit_s:.1f} s")
     return TrainReport(len(examples), len(labels), embed_s, fit_s, val_acc, t, th)
