@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import json
 import re
+from functools import lru_cache
 from typing import Any
 
 from ..capabilities import load_catalog
@@ -133,5 +134,6 @@ def render(intent: Intent) -> str | None:
     return text
 
 
+@lru_cache(maxsize=1)
 def _schemas() -> dict[str, dict[str, Any]]:
     return {t["function"]["name"]: t["function"]["parameters"]["properties"] for t in tools()}

@@ -16,7 +16,7 @@ from .client import ChatClient, Done, Error, Event, Text, ToolCall
 from ..reminders import REMINDER_TOOLS, ReminderStore
 from .search import SEARCH_TOOL, SearchProvider
 from .tools import STATE_TOOL, ToolError, to_intent, tools
-from .trips import RANGE_SIGNAL, TRIP_TOOL, Trip, TripError, first_leg, summary, trip_from
+from .trips import RANGE_SIGNAL, TRIP_TOOL, TripError, first_leg, summary, trip_from
 
 Emit = Callable[[str], None]
 _SENTENCE_END = re.compile(r"(?<=[。！？!?；;])|(?<=[.!?])\s")
@@ -64,7 +64,6 @@ class LLMTier:
         self.cloud, self.local, self.search = cloud, local, search
         self.reminders = reminders
         self.confirm_local = confirm_local  # the local model's actions wait for the driver's yes
-        self.trip: Trip | None = None
         self.history: list[dict[str, Any]] = []  # shared conversation memory for the LLM
         self.history_turns = history_turns
 
@@ -110,12 +109,8 @@ class LLMTier:
                     buffer += event.text
                     answer.text += event.text
                     *done, buffer = _split(buffer)
-                    for sentence in done:
-                        if _from_prompt(sentence):
-                            answer.error = "echo: the model recited its instructions"
-                            return answer
-                        answer.chunks.append(sentence)
-                        emit(sentence)
+                    if not all(_say(sentence, answer, emit) for sentence in done):
+                        return answer
                 elif isinstance(event, ToolCall):
                     calls.append(event)
                 elif isinstance(event, Error):
@@ -125,9 +120,8 @@ class LLMTier:
                     return answer
                 elif isinstance(event, Done) and event.finish_reason == "cancelled":
                     return answer
-            if buffer.strip():
-                answer.chunks.append(buffer.strip())
-                emit(buffer.strip())
+            if buffer.strip() and not _say(buffer.strip(), answer, emit):
+                return answer
             if not calls:
                 return answer
             messages.append({"role": "assistant", "content": None, "tool_calls": [
@@ -197,7 +191,6 @@ class LLMTier:
                 trip.reminder = self.reminders.add(f"Leave for {trip.stops[-1]}", trip.depart_at).__dict__
             except ValueError as exc:
                 result["reminder_error"] = str(exc)
-        self.trip = trip
         return {**result, **summary(trip, read([RANGE_SIGNAL]).get(RANGE_SIGNAL))}
 
     def remember(self, text: str, reply: str) -> None:
@@ -239,9 +232,15 @@ def local_from_env() -> ChatEngine | None:
     return LocalModel() if local_available() else None
 
 
-def _from_prompt(sentence: str) -> bool:
-    """A sentence of the system prompt, recited (base models do): never to be spoken."""
-    return len(sentence) >= 12 and any(sentence in prompt for prompt in SYSTEM.values())
+def _say(sentence: str, answer: LLMAnswer, emit: Emit) -> bool:
+    """Speak one sentence; False (and the answer failed) for a sentence of the system prompt,
+    recited, as base models do: never to be spoken."""
+    if len(sentence) >= 12 and any(sentence in prompt for prompt in SYSTEM.values()):
+        answer.error = "echo: the model recited its instructions"
+        return False
+    answer.chunks.append(sentence)
+    emit(sentence)
+    return True
 
 
 def _split(buffer: str) -> list[str]:

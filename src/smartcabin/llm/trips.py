@@ -2,12 +2,12 @@
 
 The model knows places and plans; the car knows its range and owns navigation. A plan
 becomes one `navigation.go` intent to the first stop (through planning and safety like
-any action), the later stops kept on the plan, a departure reminder when a time is
-given, and the range read back so the model can say whether a charging stop is needed.
+any action), a departure reminder when a time is given, and the remaining stops and the
+range read back so the model can say whether a charging stop is needed.
 """
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from typing import Any
 
 from ..understanding.types import Intent
@@ -31,12 +31,7 @@ TRIP_TOOL = {"type": "function", "function": {
 class Trip:
     stops: list[str]  # in order; the last one is the destination
     depart_at: str | None = None
-    leg: int = 0  # index of the stop guidance is set to
-    reminder: dict[str, Any] | None = field(default=None)
-
-    @property
-    def remaining(self) -> list[str]:
-        return self.stops[self.leg + 1:]
+    reminder: dict[str, Any] | None = None
 
 
 class TripError(ValueError):
@@ -66,11 +61,11 @@ def trip_from(args: dict[str, Any]) -> Trip:
 
 
 def first_leg(trip: Trip) -> Intent:
-    return Intent(cap="navigation.go", op="on", slots={"place": trip.stops[trip.leg]})
+    return Intent(cap="navigation.go", op="on", slots={"place": trip.stops[0]})
 
 
 def summary(trip: Trip, range_m: Any) -> dict[str, Any]:
-    out: dict[str, Any] = {"guidance_to": trip.stops[trip.leg], "remaining_stops": trip.remaining}
+    out: dict[str, Any] = {"guidance_to": trip.stops[0], "remaining_stops": trip.stops[1:]}
     if isinstance(range_m, (int, float)):
         out["range_km"] = round(range_m / 1000)
     if trip.reminder:
