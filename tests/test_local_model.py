@@ -17,7 +17,7 @@ from smartcabin.assistant import Assistant
 from smartcabin.llm import calls
 from smartcabin.llm.client import ChatClient, Done, Error, Text
 from smartcabin.llm.config import LLMConfig
-from smartcabin.llm.local import LocalModel, Server
+from smartcabin.llm.local import Gate, LocalModel, Server, load_gate
 from smartcabin.llm.shots import ShotBank
 from smartcabin.llm.tier import LLMTier
 from smartcabin.llm.tools import ToolError, to_intent
@@ -53,9 +53,42 @@ def bank(line: str) -> dict:
             "embed": lambda texts: np.ones((len(texts), 4), np.float32) / 2}
 
 
-def local_assistant(engine, setup=None, near: str = "hvac_temperature change=1") -> tuple[Assistant, SimulatedVehicle]:
+OPEN = Gate(actions=True, small_talk=True, precision=1.0, cases=100)  # the mechanism, as if measured good
+
+
+def local_assistant(engine, setup=None, near: str = "hvac_temperature change=1", gate: Gate = OPEN) -> tuple[Assistant, SimulatedVehicle]:
     car = SimulatedVehicle(setup or {})
-    return Assistant(car, llm=LLMTier(local=LocalModel(engine, **bank(near)))), car
+    return Assistant(car, llm=LLMTier(local=LocalModel(engine, gate=gate, **bank(near)))), car
+
+
+class Slow(Scripted):
+    def complete(self, prompt, grammar, max_tokens, stop):
+        time.sleep(1.7)
+        return super().complete(prompt, grammar, max_tokens, stop)
+
+
+def test_below_the_precision_bar_the_local_model_is_not_asked_and_the_reply_is_honest_at_once():
+    engine = Scripted("window_position preset=on", "Good night.")
+    a, car = local_assistant(engine, gate=Gate(precision=0.4, cases=400))
+    start = time.monotonic()
+    r = a.turn("I'm getting a bit bored of this drive")
+    assert time.monotonic() - start < 0.1
+    assert engine.prompts == [] and r.changes == {} and r.route == "offline" and "network" in r.reply
+
+
+def test_the_gate_opens_only_at_95_percent_on_enough_held_out_cases(tmp_path):
+    for precision, cases, opens in ((0.96, 150, True), (0.94, 500, False), (0.99, 20, False)):
+        f = tmp_path / "gate.json"
+        f.write_text(json.dumps({"precision": precision, "cases": cases}))
+        assert load_gate(f).actions is opens
+    assert load_gate(tmp_path / "missing.json") == Gate()  # unmeasured: nothing
+    assert load_gate().actions is False  # the shipped Gemma 270M measures far below the bar
+
+
+def test_a_slow_local_model_never_holds_the_driver_past_the_deadline():
+    a, car = local_assistant(Slow("window_position preset=on"))
+    r = a.turn("sort out the comfort stuff")
+    assert r.changes == {} and r.route == "offline" and r.outcome != "confirm"
 
 
 # ------------------------------------------------------------------ scripted engine
@@ -123,7 +156,7 @@ def test_the_cloud_first_then_the_local_model_when_it_fails():
         llm.scripts = [Script(status=500)]
         cfg = LLMConfig(base_url=llm.url, model="scripted", first_byte_timeout_s=1.0)
         car = SimulatedVehicle()
-        local = LocalModel(Scripted("hvac_temperature value=24"), **bank("hvac_temperature change=1"))
+        local = LocalModel(Scripted("hvac_temperature value=24"), gate=OPEN, **bank("hvac_temperature change=1"))
         a = Assistant(car, llm=LLMTier(ChatClient(cfg), local))
         r = a.turn("sort out the comfort stuff")
     assert len(llm.requests) == 1 and r.route == "local_llm" and r.outcome == "confirm"

@@ -17,6 +17,8 @@ from .understanding import Intent, Understanding
 from .understanding.router import EdgeUnderstanding
 from .llm.tier import HELD, HELD_UNSURE, LLMTier
 from .understanding.parser import warm_up
+from .reminders import ReminderStore
+from .services import Services
 from .vehicle import SimulatedVehicle, Vehicle, Write
 from .zones import DEFAULT_SPEAKER, is_seat
 
@@ -54,6 +56,7 @@ class _Turn:
     executed: list[Action] = field(default_factory=list)
     parts: list[str] = field(default_factory=list)
     outcome: str | None = None
+    handoff: bool = False  # a service a configured LLM can do better
 
 
 DEFAULT_MODE = "hybrid"  # parser first, the learned model when the parser has no reading
@@ -79,9 +82,12 @@ class Assistant:
 
     def __init__(self, vehicle: Vehicle | None = None, mode: str = DEFAULT_MODE,
                  understanding: EdgeUnderstanding | None = None, review_log: Path | None = None,
-                 session: str | None = None, llm: LLMTier | None = None) -> None:
+                 session: str | None = None, llm: LLMTier | None = None,
+                 reminders: ReminderStore | None = None) -> None:
         self.vehicle: Vehicle = vehicle if vehicle is not None else SimulatedVehicle()
         self.memory = Memory()
+        store = reminders or (llm.reminders if llm is not None else None)
+        self.services = Services(store if store is not None else ReminderStore())
         self.review_log = review_log
         self.llm = llm
         self.session = session or time.strftime("%Y%m%dT%H%M%S")
@@ -109,9 +115,12 @@ class Assistant:
             log.exception("turn failed: %r", text)
             writes, t.outcome, t.parts = [], "failed", [replies.phrases(u.lang)["failed"]]
         route = "edge"
-        handoff_now = t.outcome == "no_action" and u.reason in _HANDOFF
+        handoff_now = (t.outcome == "no_action" and u.reason in _HANDOFF) or t.handoff
         if self.llm is not None and handoff_now and isinstance(text, str):
+            kept = (t.outcome, list(t.parts)) if t.handoff else None
             route, writes = self._ask_llm(text, u.lang, t, writes, emit or (lambda s: None), cancelled)
+            if kept is not None and t.outcome == "no_action":
+                t.outcome, t.parts, route = kept[0], kept[1], "edge"  # no model answered: the car's own answer stands
         after = self.vehicle.snapshot()
         changes = {k: v for k, v in after.items() if before.get(k, object()) != v}
         previous = {k: before.get(k) for k in changes}
@@ -191,6 +200,10 @@ class Assistant:
                 t.outcome, t.parts = "no_action", [p["confirm_cancelled"]]
                 return []
             return self._cancel_running(t)
+        if u.act == "yes" and pending is None and self.services.story is not None:
+            return self._service("story.continue", u, t)  # "go on" / "继续" while a story is told
+        if u.act == "service":
+            return self._service(u.reason or "", u, t)
         if u.act == "yes":
             if pending is None:
                 t.outcome, t.parts = "no_action", [p["nothing_pending"]]
@@ -218,6 +231,21 @@ class Assistant:
             return []
         planned = plan(intents, self.vehicle, t.speaker, u.lang)
         return self._review(planned, t)
+
+    def _service(self, service_id: str, u: Understanding, t: _Turn) -> list[Write]:
+        """The car's own services (clock, timers, reminders, stories, driver state): no write;
+        an offer ("shall I let in fresh air?") is planned now and held for the driver's yes."""
+        moving = (self.vehicle.get("Vehicle.Speed") or 0) > 0
+        result = self.services.handle(service_id, u.text, u.lang, moving)
+        t.outcome, t.parts = result.outcome.value, [result.reply]
+        t.handoff = self.llm is not None and (result.handoff or result.outcome.value == "clarify")
+        if result.offer:
+            planned = plan(result.offer, self.vehicle, t.speaker, u.lang)
+            if planned.actions:
+                self.memory.pending = Pending(planned.actions, frozenset())
+            else:
+                t.outcome = "answered"
+        return []
 
     def _review(self, planned: Plan, t: _Turn) -> list[Write]:
         """Safety per action: allowed ones run, refused ones are reported, confirm ones wait."""
@@ -248,7 +276,7 @@ class Assistant:
             t.outcome = "confirm"
         elif refused:
             t.outcome = "refused"
-        elif planned.problems and all(pr.kind == "not_now" for pr in planned.problems):
+        elif planned.problems and all(pr.kind in ("not_now", "absent") for pr in planned.problems):
             t.outcome = "no_action"
         elif planned.problems:
             kinds = {pr.kind for pr in planned.problems}

@@ -58,6 +58,8 @@ class Capability:
     reads: tuple[str, ...] = ()
     off_action: str | None = None  # the action that undoes this one ("不用导航了")
     pair: dict[str, str] = field(default_factory=dict)
+    opening: bool = False  # a level that opens something: replies say open/closed, not a number
+    numeric: str | None = None  # the level a number or a change means: "cruise to 100" is its speed
     requires: dict[str, list[Any]] = field(default_factory=dict)  # state in which the action makes sense  # front/rear twins of a whole-car function
 
     def missing(self, slots: dict[str, str]) -> list[str]:
@@ -97,11 +99,11 @@ def _build(cid: str, d: dict[str, Any]) -> Capability:
         values=d.get("values") or {k: d[k] for k in ("on", "off") if k in d},
         on_also=d.get("on_also", {}), params=d.get("params", {}), writes=d.get("writes", {}),
         resume_writes=d.get("resume_writes", {}), reads=tuple(d.get("reads", ())),
-        off_action=d.get("off_action"), pair=d.get("pair", {}), requires=d.get("requires", {}),
+        off_action=d.get("off_action"), pair=d.get("pair", {}), numeric=d.get("numeric"), opening=d.get("opening", False), requires=d.get("requires", {}),
     )
 
 
-def _check(cap: Capability, signals: dict[str, SignalSpec]) -> None:
+def _check(cap: Capability, signals: dict[str, SignalSpec], ids: set[str]) -> None:
     """Fail at load time on a catalog entry that names an unknown signal or scheme."""
     if cap.kind not in KINDS:
         raise ValueError(f"{cap.id}: unknown kind {cap.kind}")
@@ -109,6 +111,9 @@ def _check(cap: Capability, signals: dict[str, SignalSpec]) -> None:
         raise ValueError(f"{cap.id}: unknown zone scheme {cap.zones}")
     templates = [cap.signal] if cap.signal else []
     templates += list(cap.writes) + list(cap.on_also) + list(cap.reads)
+    for ref in (cap.numeric, cap.off_action):
+        if ref is not None and ref not in ids:
+            raise ValueError(f"{cap.id}: unknown capability {ref}")
     for t in templates:
         for zone in cap.zone_names(None):
             p = cap.path(zone, t)
@@ -122,5 +127,5 @@ def load_catalog() -> dict[str, Capability]:
     signals = load_signals()
     catalog = {cid: _build(cid, d) for cid, d in raw.items()}
     for cap in catalog.values():
-        _check(cap, signals)
+        _check(cap, signals, set(catalog))
     return catalog

@@ -3,6 +3,7 @@ from __future__ import annotations
 
 from .capabilities import load_catalog
 from .safety import load_rules
+from .services import load_services
 
 _HEADER = """# Capabilities
 
@@ -36,8 +37,37 @@ def _signals(cap) -> str:
     return "<br>".join(f"`{p}`" for p in dict.fromkeys(paths))
 
 
+def counts() -> dict[str, int]:
+    """What the catalog covers: functions, on-board services, domains, signals (VSS and overlay)."""
+    catalog = load_catalog()
+    paths: set[str] = set()
+    for cap in catalog.values():
+        for t in ([cap.signal] if cap.signal else []) + list(cap.writes) + list(cap.on_also) + list(cap.reads):
+            paths.update(cap.path(z, t) for z in cap.zone_names(None))
+    overlay = paths & _overlay_paths()  # defined (or made writable) by an overlay
+    services = load_services()
+    return {"functions": len(catalog), "services": len(services),
+            "domains": len({c.domain for c in catalog.values()} | {s.domain for s in services.values()}),
+            "signals": len(paths), "vss_signals": len(paths - overlay), "overlay_signals": len(overlay)}
+
+
+def _overlay_paths() -> set[str]:
+    from .datafiles import parse_yaml, read_text
+    out: set[str] = set()
+    for name in ("overlay.vspec", "product.vspec"):
+        out |= {p for p, n in (parse_yaml(read_text("smartcabin.data.vss", name)) or {}).items()
+                if n.get("type") != "branch"}
+    return out
+
+
+def counts_line() -> str:
+    c = counts()
+    return (f"{c['functions']} functions and {c['services']} on-board services in {c['domains']} domains, "
+            f"on {c['signals']} signals ({c['vss_signals']} standard VSS, {c['overlay_signals']} overlay)")
+
+
 def markdown() -> str:
-    lines = [_HEADER]
+    lines = [_HEADER, f"**{counts_line()}.**", ""]
     by_domain: dict[str, list] = {}
     for cap in load_catalog().values():
         by_domain.setdefault(cap.domain, []).append(cap)
@@ -50,6 +80,12 @@ def markdown() -> str:
             lines.append(f"| `{c.id}` | {c.kind} | {c.description['en']} | {c.description['zh']} | "
                          f"{_range(c)} | {zone} | {_signals(c)} | {c.safety} |")
         lines.append("")
+    lines += ["## On-board services (no vehicle signal)", "",
+              "Defined in `src/smartcabin/data/services.yaml`; answered on the car, offline.", "",
+              "| service | what | 中文 |", "|---|---|---|"]
+    for s in load_services().values():
+        lines.append(f"| `{s.id}` | {s.description['en']} | {s.description['zh']} |")
+    lines.append("")
     lines += ["## Safety rules", "", "| rule | signal | when | decision | reply (en / zh) |",
               "|---|---|---|---|---|"]
     for r in load_rules():

@@ -56,14 +56,18 @@ def cmd_parse(args: argparse.Namespace) -> int:
 
 
 def cmd_eval(args: argparse.Namespace) -> int:
-    from .evaluation import evaluate
+    from .evaluation import report, run_cases, wrong_actions
 
     files = _corpus(args.files)
-    result = evaluate(files, mode=args.mode, model=Path(args.model) if args.model else None)
+    results = run_cases(files, mode=args.mode, model=Path(args.model) if args.model else None)
+    result, wrong = report(results), wrong_actions(results)
     if args.report:
         Path(args.report).write_text(json.dumps(result, ensure_ascii=False, indent=1), encoding="utf-8")
     s = result["summary"]
-    print(f"cases {s['cases']}  passed {s['passed']}  accuracy {s['accuracy']:.3f}")
+    print(f"cases {s['cases']}  passed {s['passed']}  accuracy {s['accuracy']:.3f}  "
+          f"wrong-action rate {wrong['wrong_action_rate']:.3f} of turns ({wrong['wrong_action_cases']} cases)")
+    for name, row in wrong["by_set"].items():
+        print(f"  {name:24} cases {row['cases']:4}  accuracy {row['accuracy']:.3f}  wrong-action rate {row['wrong_action_rate']:.3f}")
     print("by language: " + "  ".join(f"{k} {v:.3f}" for k, v in s["by_lang"].items()))
     print("by domain:   " + "  ".join(f"{k} {v:.3f}" for k, v in s["by_domain"].items()))
     lat = s["latency_ms"]
@@ -72,14 +76,16 @@ def cmd_eval(args: argparse.Namespace) -> int:
         for c in result["cases"]:
             if not c["passed"]:
                 texts = " | ".join(t["text"] for t in c["turns"])
-                print(f"FAIL {c['id']}: {texts}\n     " + "\n     ".join(c["failures"]))
+                bad = wrong["cases"].get(c["id"])
+                extra = f"\n     WRONG WRITES: {', '.join(bad)}" if bad else ""
+                print(f"FAIL {c['id']}: {texts}\n     " + "\n     ".join(c["failures"]) + extra)
     return 0
 
 
 def cmd_bench(args: argparse.Namespace) -> int:
     from .bench import main as bench_main
 
-    return bench_main(_corpus(args.files), args.rounds, args.json, args.mode, args.cores)
+    return bench_main(_corpus(args.files), args.rounds, args.json, args.mode, args.cores, args.warm)
 
 
 def cmd_catalog(args: argparse.Namespace) -> int:
@@ -89,6 +95,8 @@ def cmd_catalog(args: argparse.Namespace) -> int:
     if args.markdown:
         print(markdown(), end="")
     else:
+        from .catalog_docs import counts_line
+        print(counts_line())
         for cap in load_catalog().values():
             print(f"{cap.id:28} {cap.kind:7} {cap.description['en']}")
     return 0
@@ -162,9 +170,10 @@ def main(argv: list[str] | None = None) -> int:
 
     p = sub.add_parser("bench", help="edge latency percentiles, cold start, peak RSS")
     p.add_argument("files", nargs="*", help=f"JSONL corpus (default {DEFAULT_CORPUS})")
-    p.add_argument("--rounds", type=int, default=3)
+    p.add_argument("--rounds", type=int, default=3, help="repetitions for --warm")
     p.add_argument("--mode", choices=("hybrid", "parser", "model"), default="hybrid")
     p.add_argument("--cores", type=int, default=1, help="CPU cores the benchmark may use (default 1)")
+    p.add_argument("--warm", action="store_true", help="also the warm figure: repeated sentences, filled caches")
     p.add_argument("--json", action="store_true")
     p.set_defaults(func=cmd_bench)
 

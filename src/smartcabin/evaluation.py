@@ -3,7 +3,9 @@ from __future__ import annotations
 
 import json
 import math
-from dataclasses import dataclass
+import tempfile
+from dataclasses import dataclass, field
+from functools import lru_cache
 from pathlib import Path
 from typing import Any, Iterable
 
@@ -12,8 +14,10 @@ from .llm.tier import LLMTier
 from .understanding.router import EdgeUnderstanding
 from .understanding.text import detect_lang
 from .understanding.types import Understanding
+from .capabilities import load_catalog
+from .reminders import ReminderStore
 from .signals import SignalError
-from .vehicle import SimulatedVehicle
+from .vehicle import COUPLINGS, SimulatedVehicle
 
 
 def matches(value: Any, matcher: Any) -> bool:
@@ -53,6 +57,48 @@ class CaseResult:
     turns: list[dict[str, Any]]
     lang: str
     domain: str
+    wrong: list[str] = field(default_factory=list)  # signals written that the case did not ask for
+    wrong_turns: int = 0  # turns whose changes include one of them
+    set: str = ""  # the file the case came from
+
+
+@lru_cache(maxsize=1)
+def _owners() -> dict[str, frozenset[str]]:
+    """Signal -> the capabilities that write it (their signal, side writes, derived sensors)."""
+    out: dict[str, set[str]] = {}
+    derived = {src: dst for src, dst, _ in COUPLINGS}
+    for cap in load_catalog().values():
+        templates = ([cap.signal] if cap.signal else []) + list(cap.on_also) + list(cap.writes) + list(cap.resume_writes)
+        for t in templates:
+            for zone in cap.zone_names(None):
+                path = cap.path(zone, t)
+                for p in (path, derived.get(path)):
+                    if p:
+                        out.setdefault(p, set()).add(cap.id)
+    return {k: frozenset(v) for k, v in out.items()}
+
+
+def wrong_writes(case: dict[str, Any], start: dict[str, Any], final: dict[str, Any]) -> list[str]:
+    """Signals a case's turns changed that the user did not ask for: changed to a value its
+    matcher rejects, protected by `unchanged`, or owned by no function the case expects.
+    A case that expects nothing asked for no write at all."""
+    expected: dict[str, Any] = dict(case.get("expect") or {})
+    alts = case.get("expect_any") or []
+    asked = set(expected) | {p for alt in alts for p in alt}
+    owners = _owners()
+    scope = {c for p in asked for c in owners.get(p, ())}
+    wrong = []
+    for path in sorted(k for k in set(start) | set(final) if final.get(k) != start.get(k)):
+        value = final.get(path)
+        if path in expected:
+            if not matches(value, expected[path]):
+                wrong.append(path)
+        elif path in asked:
+            if not any(path in alt and matches(value, alt[path]) for alt in alts):
+                wrong.append(path)
+        elif path in (case.get("unchanged") or []) or not (owners.get(path, frozenset()) & scope):
+            wrong.append(path)
+    return wrong
 
 
 LLM_MODES = ("local_llm", "cloud_llm")  # every turn to the LLM tier: the tier alone, on the same cases
@@ -79,12 +125,14 @@ def run_case(case: dict[str, Any], understanding: EdgeUnderstanding | None = Non
     except SignalError as exc:
         return CaseResult(cid, False, [f"setup: {exc}"], [], case.get("lang", "?"), cid.split("-")[0])
     start = vehicle.snapshot()
-    assistant = Assistant(vehicle, understanding=understanding, llm=llm)
-    turns = []
-    last = None
-    for turn in case.get("turns", []):
-        last = assistant.turn(turn.get("text", ""), zone=turn.get("zone"))
-        turns.append(last.to_dict())
+    with tempfile.TemporaryDirectory() as tmp:  # timers and reminders of a case stay in the case
+        assistant = Assistant(vehicle, understanding=understanding, llm=llm,
+                              reminders=ReminderStore(Path(tmp) / "reminders.json"))
+        turns = []
+        last = None
+        for turn in case.get("turns", []):
+            last = assistant.turn(turn.get("text", ""), zone=turn.get("zone"))
+            turns.append(last.to_dict())
     final = vehicle.snapshot()
     for path, matcher in (case.get("expect") or {}).items():
         if not matches(final.get(path), matcher):
@@ -98,7 +146,10 @@ def run_case(case: dict[str, Any], understanding: EdgeUnderstanding | None = Non
     want = case.get("outcome")
     if want and (last is None or last.outcome != want):
         failures.append(f"outcome: got {last.outcome if last else None}, want {want}")
-    return CaseResult(cid, not failures, failures, turns, case.get("lang", "?"), cid.split("-")[0])
+    wrong = wrong_writes(case, start, final)
+    wrong_turns = sum(1 for t in turns if any(p in wrong for p in t["changes"]))
+    return CaseResult(cid, not failures, failures, turns, case.get("lang", "?"), cid.split("-")[0],
+                      wrong, wrong_turns, str(case.get("_set", "")))
 
 
 def load_cases(paths: Iterable[str | Path]) -> list[dict[str, Any]]:
@@ -113,6 +164,7 @@ def load_cases(paths: Iterable[str | Path]) -> list[dict[str, Any]]:
                         raise ValueError(f"{path}:{n}: not JSON: {exc}") from exc
                     if not isinstance(case, dict) or not isinstance(case.get("turns", []), list):
                         raise ValueError(f"{path}:{n}: a case must be a JSON object with a list of turns")
+                    case["_set"] = Path(path).stem
                     cases.append(case)
     return cases
 
@@ -145,6 +197,7 @@ def report(results: list[CaseResult]) -> dict[str, Any]:
             "cases": len(results), "passed": sum(r.passed for r in results), "accuracy": acc(results),
             "by_lang": {k: acc(v) for k, v in sorted(by_lang.items())},
             "by_domain": {k: acc(v) for k, v in sorted(by_domain.items())},
+
             "latency_ms": {q: round(percentile(latencies, v), 3)
                            for q, v in (("p50", 0.5), ("p95", 0.95), ("p99", 0.99))},
             "routes": routes,
@@ -154,14 +207,38 @@ def report(results: list[CaseResult]) -> dict[str, Any]:
     }
 
 
-def evaluate(paths: Iterable[str | Path], mode: str | None = None, model: Path | None = None) -> dict[str, Any]:
+def wrong_actions(results: list[CaseResult]) -> dict[str, Any]:
+    """Turns that wrote something the user did not ask for, overall and per set (file): the
+    worst outcome, counted on its own beside accuracy (the report keeps the contract's keys)."""
+    def acc(rs: list[CaseResult]) -> float:
+        return round(sum(r.passed for r in rs) / len(rs), 4) if rs else 0.0
+
+    def rate(rs: list[CaseResult]) -> float:
+        n = sum(len(r.turns) for r in rs)
+        return round(sum(r.wrong_turns for r in rs) / n, 4) if n else 0.0
+
+    by_set: dict[str, list[CaseResult]] = {}
+    for r in results:
+        by_set.setdefault(r.set, []).append(r)
+    return {"wrong_action_rate": rate(results), "wrong_action_cases": sum(1 for r in results if r.wrong),
+            "by_set": {k: {"cases": len(v), "accuracy": acc(v), "wrong_action_rate": rate(v)}
+                       for k, v in sorted(by_set.items())},
+            "cases": {r.id: r.wrong for r in results if r.wrong}}
+
+
+def run_cases(paths: Iterable[str | Path], mode: str | None = None, model: Path | None = None) -> list[CaseResult]:
     """Run cases; `mode` defaults to the assistant's own (assistant.DEFAULT_MODE). In the LLM
     modes the tier answers every turn and acts without asking first, so that what it
     proposes is what is scored."""
     if mode in LLM_MODES:
-        return report([run_case(c, HandEverythingOff(), _tier(mode)) for c in load_cases(paths)])
+        return [run_case(c, HandEverythingOff(), _tier(mode)) for c in load_cases(paths)]
     edge = EdgeUnderstanding(mode, model) if model else understanding_for(mode or DEFAULT_MODE)
-    return report([run_case(c, edge) for c in load_cases(paths)])
+    return [run_case(c, edge) for c in load_cases(paths)]
+
+
+def evaluate(paths: Iterable[str | Path], mode: str | None = None, model: Path | None = None) -> dict[str, Any]:
+    """The report of eval-format.md."""
+    return report(run_cases(paths, mode, model))
 
 
 _engines: dict[str, Any] = {}

@@ -31,7 +31,7 @@ class Action:
 
 @dataclass
 class Problem:
-    kind: str  # out_of_range | unsupported | invalid
+    kind: str  # out_of_range | unsupported | invalid | absent | not_now | missing
     cap: Capability | None
     detail: dict[str, Any] = field(default_factory=dict)
 
@@ -182,6 +182,11 @@ def plan(intents: list[Intent], vehicle: Vehicle, speaker: str, lang: str = "en"
         seats = resolve_seats(cap, it.seats, speaker)
         action = Action(cap=cap, intent=it, zones=_zones(cap, seats), seats=seats,
                         explicit_zone=it.seats not in (None, ("speaker",)))
+        missing = _absent_zones(action, vehicle)
+        if missing and (len(missing) == len(action.zones) or action.explicit_zone):
+            result.problems.append(Problem("absent", cap, {"zones": missing}))  # "this car has no fuel door"
+            continue
+        action.zones = [z for z in action.zones if z not in missing]
         problem = _plan_action(action, vehicle, lang == "en")
         if problem is not None:
             result.problems.append(problem)
@@ -194,6 +199,16 @@ def plan(intents: list[Intent], vehicle: Vehicle, speaker: str, lang: str = "en"
         if action.writes or cap.kind == "query" or it.op == "query":
             result.actions.append(action)
     return result
+
+
+def _absent_zones(a: Action, vehicle: Vehicle) -> list[str | None]:
+    """Zones where this car lacks the function: its signal is not reported at all (a fuel
+    door on an electric car, thigh support on the rear bench), or the seat has no such zone."""
+    if a.cap.kind not in ("level", "switch", "mode"):
+        return []
+    if not a.zones:
+        return [None]
+    return [z for z in a.zones if vehicle.get(a.cap.path(z)) is None]
 
 
 def _plan_action(a: Action, vehicle: Vehicle, fahrenheit_ok: bool) -> Problem | None:

@@ -17,8 +17,17 @@ from pathlib import Path
 class Reminder:
     id: str
     title: str
-    when: str  # ISO 8601, as the user (or the model) gave it
+    when: str  # ISO 8601, as the user (or the model) gave it; "" for a condition alone
     created: str
+    kind: str = "reminder"  # reminder | timer | alarm
+    condition: str = ""  # "arrive_home": due when the car gets home, not at a time
+
+    def expired(self, now: datetime) -> bool:
+        """Timers and alarms whose moment has passed are done; reminders stay until deleted."""
+        if self.kind == "reminder" or not self.when:
+            return False
+        at = datetime.fromisoformat(self.when)
+        return (at.replace(tzinfo=None) if at.tzinfo else at) < now
 
 
 def default_path() -> Path:
@@ -36,18 +45,29 @@ class ReminderStore:
         data = json.loads(self.path.read_text(encoding="utf-8"))
         return [Reminder(**r) for r in data.get("reminders", [])]
 
-    def add(self, title: str, when: str) -> Reminder:
+    def add(self, title: str, when: str, kind: str = "reminder", condition: str = "") -> Reminder:
         title = " ".join(str(title).split())[:200]
         if not title:
             raise ValueError("a reminder needs a title")
-        try:
-            moment = datetime.fromisoformat(when)
-        except (TypeError, ValueError) as exc:
-            raise ValueError("when must be an ISO 8601 date and time") from exc
-        item = Reminder(id=uuid.uuid4().hex, title=title, when=moment.isoformat(),
+        if kind not in ("reminder", "timer", "alarm"):
+            raise ValueError("kind must be reminder, timer or alarm")
+        if when or not condition:
+            try:
+                when = datetime.fromisoformat(when).isoformat()
+            except (TypeError, ValueError) as exc:
+                raise ValueError("when must be an ISO 8601 date and time") from exc
+        item = Reminder(id=uuid.uuid4().hex, title=title, when=when, kind=kind, condition=condition,
                         created=datetime.now(timezone.utc).isoformat(timespec="seconds"))
         self._save(self.all() + [item])
         return item
+
+    def cancel(self, kinds: tuple[str, ...]) -> int:
+        """Delete every item of these kinds; how many there were."""
+        items = self.all()
+        keep = [r for r in items if r.kind not in kinds]
+        if len(keep) != len(items):
+            self._save(keep)
+        return len(items) - len(keep)
 
     def _save(self, items: list[Reminder]) -> None:
         self.path.parent.mkdir(parents=True, exist_ok=True)
@@ -62,6 +82,8 @@ class ReminderStore:
         lines = ["BEGIN:VCALENDAR", "VERSION:2.0", "PRODID:-//smartcabin//reminders//EN", "CALSCALE:GREGORIAN"]
         stamp = datetime.now(timezone.utc).strftime("%Y%m%dT%H%M%SZ")
         for r in self.all():
+            if not r.when:
+                continue  # a condition ("when we get home") has no calendar time
             start = datetime.fromisoformat(r.when)
             dt = (start.astimezone(timezone.utc).strftime("%Y%m%dT%H%M%SZ") if start.tzinfo
                   else start.strftime("%Y%m%dT%H%M%S"))

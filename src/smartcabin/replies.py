@@ -8,8 +8,6 @@ from .capabilities import Capability
 from .datafiles import load_yaml
 from .planning import Action, Problem
 
-_POSITIONS = {"window.position", "sunroof.position", "sunroof.shade", "trunk.position"}
-
 
 @lru_cache(maxsize=1)
 def _all() -> dict[str, Any]:
@@ -70,18 +68,18 @@ def describe(a: Action, lang: str) -> str:
     special = p["actions"]
     if cap.kind == "query":
         return _query(cap, a, lang)
-    if it.op == "query":
+    if it.op == "query" and not cap.opening:
         return p["query_value"].format(zone=zone, name=name, value=_value_text(cap, value, lang))
     if cap.kind == "action":
         return _action(cap, value or {}, lang)
     if cap.kind == "switch":
         on = bool(value)
         if cap.id in special:
-            return special[cap.id]["on" if on else "off"].format(zone=zone)
+            return special[cap.id]["on" if on else "off"].format(zone=zone, name=name)
         return p["switch_on" if on else "switch_off"].format(zone=zone, name=name)
     if cap.kind == "mode":
         return p["mode_set"].format(zone=zone, name=name, value=_value_text(cap, value, lang))
-    if cap.id in _POSITIONS:
+    if cap.opening:
         key = "position_tilt" if value < 0 else "position_closed" if value == 0 else \
             "position_open" if value == 100 else "position_partial"
         return p[key].format(zone=zone, name=name, value=_value_text(cap, value, lang))
@@ -108,7 +106,7 @@ def _action(cap: Capability, slots: dict[str, str], lang: str) -> str:
     if cap.id == "lights.ambient_color":
         color = slots.get("color", "")
         return s[cap.id].format(color=_color_names(lang).get(color, color))
-    return s.get(cap.id, cap.name.get(lang, cap.id))
+    return s.get(cap.id, cap.name.get(lang, cap.id)).format(**{k: slots.get(k, "") for k in cap.params})
 
 
 def _query(cap: Capability, a: Action, lang: str) -> str:
@@ -121,6 +119,8 @@ def _query(cap: Capability, a: Action, lang: str) -> str:
     value = next(iter(values.values()), None)
     if value is None:
         return phrases(lang)["failed"]
+    if cap.id not in q:
+        return phrases(lang)["query_value"].format(zone="", name=_name(cap, lang, ""), value=_value_text(cap, value, lang))
     if cap.id == "vehicle.range":
         value = round(value / 1000)
     return q[cap.id].format(value=_num(round(value, 1) if isinstance(value, float) else value))
@@ -136,6 +136,8 @@ def problem(pr: Problem, lang: str) -> str:
         return p["actions"].get(f"not_now_{pr.cap.id}", p["nothing_pending"])
     if pr.kind == "missing" and pr.cap is not None:
         return p["actions"].get(f"missing_{pr.cap.id}", p["clarify_generic"])
+    if pr.kind == "absent" and pr.cap is not None:
+        return p["absent" if pr.cap.zones is None else "absent_zone"].format(name=name)
     if pr.kind == "unsupported" and pr.cap is not None:
         return p["unsupported"].format(name=name)
     return p["failed"]

@@ -37,11 +37,13 @@ def default_car() -> dict[str, Value]:
 _SIMULATED_TARGETS = frozenset({"Vehicle.Cabin.Sunroof.Position"})
 
 # Sensors that follow an actuator in a real car: (actuator, derived sensor, rule).
-_COUPLINGS: tuple[tuple[str, str, Callable[[Value], Value]], ...] = tuple(
+COUPLINGS: tuple[tuple[str, str, Callable[[Value], Value]], ...] = tuple(
     (f"Vehicle.Cabin.Door.{z}.Window.Position", f"Vehicle.Cabin.Door.{z}.Window.IsOpen", lambda v: v > 0)
     for z in ("Row1.DriverSide", "Row1.PassengerSide", "Row2.DriverSide", "Row2.PassengerSide")
 ) + (
     ("Vehicle.Body.Trunk.Rear.Position", "Vehicle.Body.Trunk.Rear.IsOpen", lambda v: v > 0),
+    ("Vehicle.Body.Trunk.Front.Position", "Vehicle.Body.Trunk.Front.IsOpen", lambda v: v > 0),
+    ("Vehicle.Cabin.RearShade.Position", "Vehicle.Cabin.RearShade.IsOpen", lambda v: v > 0),
     ("Vehicle.Cabin.Sunroof.Shade.Position", "Vehicle.Cabin.Sunroof.Shade.IsOpen", lambda v: v > 0),
 )
 
@@ -99,7 +101,7 @@ class SimulatedVehicle:
         if self._values.get(path) != value or path not in self._values:
             self._values[path] = value
             changed[path] = value
-        for source, derived, rule in _COUPLINGS:
+        for source, derived, rule in COUPLINGS:
             if source == path:
                 self._store(derived, rule(value), changed)
 

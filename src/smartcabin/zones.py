@@ -31,9 +31,14 @@ _SCHEMES: dict[str, dict[str, tuple[str, ...]]] = {
     },
 }
 _SCHEMES["ambient"] = _SCHEMES["door"]
+# Only the rear doors have child locks and window sunshades; only front seats a neck warmer.
+_SCHEMES["rear_door"] = {s: n for s, n in _SCHEMES["door"].items() if s.startswith("Row2")}
+_SCHEMES["front_seat"] = {s: (s,) for s in SEATS if s.startswith("Row1")}
 
 # Seats an "all" covers per scheme: the middle rear seat has no own heater or massage.
-_ALL_SEATS = {"seat": ("Row1.DriverSide", "Row1.PassengerSide", "Row2.DriverSide", "Row2.PassengerSide")}
+_ALL_SEATS = {"seat": ("Row1.DriverSide", "Row1.PassengerSide", "Row2.DriverSide", "Row2.PassengerSide"),
+              "rear_door": ("Row2.DriverSide", "Row2.PassengerSide"),
+              "front_seat": ("Row1.DriverSide", "Row1.PassengerSide")}
 
 
 def is_seat(zone: str) -> bool:

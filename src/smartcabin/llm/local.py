@@ -19,6 +19,7 @@ import logging
 import os
 import re
 import threading
+import time
 from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, Callable, Iterator, Protocol
@@ -158,13 +159,41 @@ class Proposal:
     small_talk: bool  # the nearest examples are all talk, not car requests
 
 
+DEADLINE_S = 1.5  # the driver is never held longer: past it, the honest reply instead
+MIN_PRECISION = 0.95  # a proposal is right this often on held-out cases, or none is made
+
+
+@dataclass(frozen=True)
+class Gate:
+    """What the local model may do, from its measured record (data/model/local_gate.json,
+    written by scripts/local_gate.py): propose actions only at MIN_PRECISION or better on
+    enough held-out cases; small talk only if a person judged it worth hearing."""
+    actions: bool = False
+    small_talk: bool = False
+    precision: float | None = None
+    cases: int = 0
+
+
+def load_gate(path: Path | None = None) -> Gate:
+    from importlib.resources import files
+
+    try:
+        raw = json.loads((path or files("smartcabin.data.model").joinpath("local_gate.json")).read_text())
+    except (OSError, ValueError):
+        return Gate()  # unmeasured: it may do nothing
+    precision, cases = raw.get("precision"), int(raw.get("cases", 0))
+    ok = isinstance(precision, (int, float)) and precision >= MIN_PRECISION and cases >= 100
+    return Gate(actions=ok, small_talk=bool(raw.get("small_talk", False)), precision=precision, cases=cases)
+
+
 class LocalModel:
     """`stream(messages, tools, cancelled)` like ChatClient; `propose(text)` for a command."""
 
     def __init__(self, engine: Engine | None = None, shots: "ShotBank | None" = None,
-                 embed: Callable[[list[str]], np.ndarray] | None = None) -> None:
+                 embed: Callable[[list[str]], np.ndarray] | None = None, gate: Gate | None = None) -> None:
         self.engine: Engine = engine or InProcess()
         self._shots, self._embed = shots, embed  # loaded on first use
+        self.gate = gate if gate is not None else load_gate()
 
     def describe(self) -> str:
         return self.engine.describe()
@@ -222,13 +251,24 @@ class LocalModel:
                 yield Text(_tool_report(messages, lang))
                 yield Done()
                 return
-            proposal = self.propose(text)
+            if not (self.gate.actions or self.gate.small_talk):
+                # below the precision bar: say so at once rather than hold the driver for nonsense
+                yield Error("declined", "the local model is not trusted to act or talk here")
+                return
+            start = time.monotonic()
+            proposal = self.propose(text) if self.gate.actions else Proposal(calls.NONE, [], small_talk=True)
+            if time.monotonic() - start > DEADLINE_S:
+                yield Error("timeout", f"the local model took longer than {DEADLINE_S} s")
+                return
             if proposal.calls and not cancelled():
                 for i, (name, args) in enumerate(proposal.calls):
                     yield ToolCall(f"local-{i}", name, args)
                 yield Done("tool_calls")
                 return
-            reply = None if cancelled() or not proposal.small_talk else self.chat(text, lang)
+            reply = None if cancelled() or not proposal.small_talk or not self.gate.small_talk \
+                else self.chat(text, lang)
+            if reply is not None and time.monotonic() - start > DEADLINE_S:
+                reply = None
         except Exception as exc:  # no engine, no model file, a server down: the tier falls back
             log.warning("local model failed: %s: %s", type(exc).__name__, exc)
             yield Error("local", f"{type(exc).__name__}: {exc}")

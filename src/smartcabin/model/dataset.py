@@ -71,14 +71,8 @@ _EN_ZONES = ["", "", "", "driver ", "passenger ", "rear ", "back left ", "my ", 
 _ZH_NUMS = ["二十二度", "18度", "百分之五十", "三档", "一半", "最大", "25度", "二十", "最小", "两档"]
 _EN_NUMS = ["22", "twenty one degrees", "50 percent", "level 3", "halfway", "max", "18 degrees", "the lowest", "seventy"]
 # Chinese ASR confuses homophones: the model sees some, so it does not depend on exact characters
-_ZH_HOMOPHONES = {"空调": ["空掉", "空跳", "控调"], "座椅": ["坐椅", "做椅", "座已"], "车窗": ["车床", "车创"],
-                  "后备箱": ["后被箱", "后背箱"], "导航": ["倒航", "到航"], "音量": ["音亮", "应量"],
-                  "天窗": ["天床", "添窗"], "雨刮": ["雨挂", "鱼刮"], "播放": ["拨放", "波放"], "温度": ["文度", "稳度"],
-                  "打开": ["大开", "打凯"], "关闭": ["关必", "观闭"], "电话": ["点话", "店话"]}
-
-
 def _zh_noise(rng: random.Random, text: str) -> str:
-    for word, subs in _ZH_HOMOPHONES.items():
+    for word, subs in load_lexicon("zh").raw.get("asr_slips", {}).items():
         if word in text and rng.random() < 0.6:
             return text.replace(word, rng.choice(subs), 1)
     if len(text) > 3:
@@ -109,6 +103,9 @@ def _verbs(raw: dict[str, Any], op: str) -> list[str]:
     return out or [""]
 
 
+MAX_PHRASES_PER_LABEL = 16
+
+
 def _generated(lang: str, rng: random.Random, per_label: int) -> list[Example]:
     raw = load_lexicon(lang).raw
     frames = _ZH_FRAMES if lang == "zh" else _EN_FRAMES
@@ -132,14 +129,19 @@ def _generated(lang: str, rng: random.Random, per_label: int) -> list[Example]:
                 d = rng.choice(devices)
                 text = f"{d}调到{phrase}" if lang == "zh" else f"{d} on {phrase}"
                 out.append(Example(text, label_of(cap.id, "set")))
+    by_label: dict[str, list[str]] = {}
     for phrase, specs in raw.get("phrases", {}).items():
         spec = specs[0]
         op = spec["op"] if spec["cap"] in load_catalog() and load_catalog()[spec["cap"]].kind != "action" else "on"
         if op == "preset" and spec.get("preset") in ("on", "off"):
             op = spec["preset"]  # "mute" is the volume's off
-        out.append(Example(str(phrase), label_of(spec["cap"], op), weight=2.0))
-        out.append(Example(f"{rng.choice(polite)}{phrase}" if lang == "zh" else f"{rng.choice(polite)}{phrase}".strip(),
-                           label_of(spec["cap"], op)))
+        by_label.setdefault(label_of(spec["cap"], op), []).append(str(phrase))
+    for label, phrases in by_label.items():
+        # a few phrases per label: hundreds of seat-direction combinations must not outweigh the rest
+        for phrase in rng.sample(phrases, min(len(phrases), MAX_PHRASES_PER_LABEL)):
+            out.append(Example(phrase, label, weight=2.0))
+            out.append(Example(f"{rng.choice(polite)}{phrase}" if lang == "zh" else f"{rng.choice(polite)}{phrase}".strip(),
+                               label))
     return out
 
 

@@ -95,6 +95,9 @@ def _merge_ops(ops: list[Span]) -> list[Span]:
 
 _COMBOS = {  # two devices named together that mean a third
     frozenset({"door.lock", "window.position"}): "window.child_lock",
+    frozenset({"door.lock", "door.open"}): "door.lock",  # "lock the passenger door"
+    frozenset({"door.child_lock", "door.open"}): "door.child_lock",  # "child lock on the rear left door"
+    frozenset({"door.lock", "trunk.position"}): "trunk.lock",  # "is the trunk locked"
 }
 
 
@@ -125,9 +128,10 @@ class Clause:
     tags: set[str]
     question: bool
     unknown_verb: bool = False
+    declined: bool = False  # a negated request ("don't stop the music"): no action at all
 
 
-_YES_NO = {"en": re.compile(r"^\W*(is|are|was|were|does|do|did|has|have|is it|are they)\b"),
+_YES_NO = {"en": re.compile(r"^\W*(is|are|was|were|does|do(?! not)|did(?! not)|has|have|is it|are they)\b"),
            "zh": re.compile(r"(吗|么|没有|了没|是不是|有没有|开着没)\W*$")}
 _REQUEST_END = re.compile(r"(好吗|行吗|可以吗|能吗|好不好|行不行|可不可以)\W*$")
 _NEED_CAPS = {"hvac.temperature", "hvac.fan", "media.volume", "screen.brightness"}
@@ -138,6 +142,8 @@ _LONG_CLAUSE = {"zh": 14, "en": 8}  # a device named in passing in a longer clau
 
 def _clause(lex: Lexicon, catalog: dict[str, Capability], text: str, spans: list[Span]) -> Clause:
     tags = {s.tag for s in spans}
+    if "unsup" in tags:
+        return Clause([], [], tags, False)  # "open the sliding door": a thing this car lacks, not a door
     free = free_text_intent(lex, text, spans)
     if free is not None:
         return Clause([free], [], tags, False)
@@ -164,6 +170,9 @@ def _clause(lex: Lexicon, catalog: dict[str, Capability], text: str, spans: list
     if len(ops) > 1:
         # a bare "on"/"off" next to a real verb is a preposition: "disable the lock on the windows"
         ops = [o for o in ops if o.text not in ("on", "off")] or ops[:1]
+    if not ops:  # "lock the passenger door": the device word is the verb
+        verbs = lex.raw.get("device_verbs", {})
+        ops = [Span(d.start, d.end, "op", verbs[d.text], d.text) for d in devs if d.text in verbs][:1]
     kinds = {o.payload for o in ops}
     if kinds & {"max", "min"}:
         ops = [o for o in ops if o.payload not in ("on", "set")]  # "put the fan on full blast"
@@ -188,12 +197,14 @@ def _clause(lex: Lexicon, catalog: dict[str, Capability], text: str, spans: list
 
     # Negation flips the verb after it: "别开空调" turns it off; "don't close it" does nothing.
     negated = {id(op) for op in ops if any(0 <= op.start - n.end <= 2 for n in neg)}
+    declined = False
 
     intents: list[Intent] = []
     for p in phrase_spans:
         for spec in p.payload:
             it = Intent(cap=spec["cap"], op=spec["op"], option=spec.get("option"),
-                        preset=spec.get("preset"), mag=spec.get("mag") or mag, seats=seats,
+                        preset=spec.get("preset"), mag=spec.get("mag") or mag,
+                        seats=tuple(spec["seats"]) if spec.get("seats") else seats,
                         value=spec.get("value"), clause=text,
                         implied=spec["cap"] in _NEED_CAPS and spec["op"] in _REL_OPS)
             num = _near(p, nums, prefer_before=False)
@@ -202,9 +213,10 @@ def _clause(lex: Lexicon, catalog: dict[str, Capability], text: str, spans: list
             elif num is not None and it.op in ("on", "set") and not it.option:
                 it.value, it.unit, it.op = num.payload[0], num.payload[1], "set"
             if any(0 <= p.start - n.end <= 2 for n in neg):
-                if it.op == "on":
-                    it.op = "off"
+                if it.op == "on" and lex.lang == "zh":
+                    it.op = "off"  # "别开空调了": turn it off
                 else:
+                    declined = True  # "don't turn the heat up": nothing to do, and nothing else
                     continue
             intents.append(it)
     if intents and devs:
@@ -218,6 +230,10 @@ def _clause(lex: Lexicon, catalog: dict[str, Capability], text: str, spans: list
                 first.op == "off" or first.preset == "off") else "on"
             intents = [i for i in intents if i not in moved]
             ops = ops or [Span(0, 0, "op", direction, "")]
+    owners = {s.payload for s in spans if s.tag == "opt"}
+    if not devs and not intents and ops and len(owners) == 1:
+        o = next(s for s in spans if s.tag == "opt")  # "switch to fahrenheit": only one function has it
+        devs = [Span(o.start, o.end, "dev", o.payload, o.text)]
     phrase_caps = {i.cap for i in intents}
     devs = [d for d in devs if d.payload not in phrase_caps]
     devs = _combine(devs, catalog)
@@ -268,9 +284,10 @@ def _clause(lex: Lexicon, catalog: dict[str, Capability], text: str, spans: list
             used_nums.add(id(num))
         op = op_span.payload if op_span else ("max" if mag == "full" and num is None and not presets else None)
         if op_span is not None and id(op_span) in negated:
-            if op == "on":
+            if op == "on" and lex.lang == "zh":
                 op = "off"
             else:
+                declined = True
                 continue
         if not fdevs and op is None and num is None and not presets and not colors:
             continue
@@ -303,6 +320,9 @@ def _clause(lex: Lexicon, catalog: dict[str, Capability], text: str, spans: list
             _redirect(it, catalog)
             if it.cap and it.cap in catalog and catalog[it.cap].kind == "query":
                 it.op = "query"
+            elif question and it.cap and it.op == "set" and it.value is None and not it.preset and not it.option \
+                    and not it.slots and not opt_words:
+                it.op = "query"  # "what's the seat heating at?": asking, not setting
             elif yes_no and it.cap and dev is not None and it.value is None:
                 it.op = "query"  # "is the driver door open?", "空调开了吗": asking, not telling
             if it.op is None and it.cap:
@@ -325,7 +345,7 @@ def _clause(lex: Lexicon, catalog: dict[str, Capability], text: str, spans: list
     first_dev = min((d.start for d in devs), default=0)
     unknown_verb = any(ch.isalnum() for i, ch in enumerate(text[:first_dev])
                        if not any(s.start <= i < s.end for s in spans))
-    return Clause(intents, bare, tags, question, unknown_verb)
+    return Clause(intents, bare, tags, question, unknown_verb, declined and not intents)
 
 
 def _apply_options(lex: Lexicon, text: str, it: Intent) -> None:
@@ -333,6 +353,8 @@ def _apply_options(lex: Lexicon, text: str, it: Intent) -> None:
         return
     pattern, table = lex.options[it.cap]
     m = pattern.search(text)
+    if m and it.op == "off" and "off" in load_catalog()[it.cap].values:
+        return  # "turn off the parking lights": the mode's off, not the option named
     if m:
         it.op, it.option = "set", table[m.group(0)]
 
@@ -357,7 +379,8 @@ _REDIRECT = {
 
 
 def _redirect(it: Intent, catalog: dict[str, Capability]) -> None:
-    table = _REDIRECT.get(it.cap or "")
+    cap = catalog.get(it.cap or "")
+    table = _REDIRECT.get(it.cap or "") or ({"default": cap.numeric} if cap is not None and cap.numeric else None)
     if not table:
         return
     numeric = it.value is not None or it.op in _REL_OPS or it.op in ("max", "min") or (

@@ -47,7 +47,7 @@ def _clean(lex: "Lexicon", name: str) -> str:
     return name
 
 
-def _blocked(spans: list[Any], start: int, verb_end: int) -> bool:
+def _blocked(spans: list[Any], start: int, verb_end: int, verb: str = "") -> bool:
     """A longer lexicon phrase at the verb ("play a video", "放下"), or a device right after it."""
     for s in spans:
         if s.start <= start and s.end > verb_end and s.tag in ("phrase", "op", "dev"):
@@ -55,8 +55,9 @@ def _blocked(spans: list[Any], start: int, verb_end: int) -> bool:
         if verb_end <= s.start <= verb_end + 1 and s.tag in ("dev", "op", "phrase") and s.payload not in (
                 "media.play", "navigation.go", "on", "set") and _rest_is_empty(spans, s.end):
             return True  # "来点风", "放下车窗"; but "play blinding lights by the weeknd" is a song
-        if s.start == verb_end and s.tag in ("color", "opt"):
-            return True  # "换成蓝色" recolours, "换成自动" switches mode: neither is a song
+        gap = 1 if verb.startswith(("switch", "change")) else 0
+        if verb_end <= s.start <= verb_end + gap and s.tag in ("color", "opt"):
+            return True  # "换成蓝色" recolours, "switch to fahrenheit" sets a unit: neither is a song
     return False
 
 
@@ -68,6 +69,11 @@ def _rest_is_empty(spans: list[Any], end: int) -> bool:
 def _media(lex: "Lexicon", name: str) -> Intent:
     words = lex.words
     slots: dict[str, str] = {}
+    for marker in words.get("marker_podcast", ()):  # "the podcast serial", "播客得到": not a song
+        if marker in name:
+            title = _clean(lex, name.replace(marker, " ").strip())
+            title = re.sub(r"^(the|a|an|called|named|episode of)\s+", "", title).strip(" 的")
+            return Intent(cap="media.podcast", op="on", slots={"collection": title} if title else {})
     if lex.lang == "zh":
         for marker in words.get("marker_artist", ()):
             if name.endswith(marker):
@@ -121,7 +127,7 @@ def free_text_intent(lex: "Lexicon", clause: str, spans: list[Any]) -> Intent | 
     for text, start in candidates:
         for key in ("nav_verbs", "play_verbs"):
             m = _verb_at(lex, key, text, spans, start)
-            if not m or _blocked(spans, start, start + m.end()):
+            if not m or _blocked(spans, start, start + m.end(), m.group(0)):
                 continue
             rest = _clean(lex, text[m.end():])
             if key == "nav_verbs":

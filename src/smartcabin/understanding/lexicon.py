@@ -16,10 +16,11 @@ _FLAT = {
     "all_words": "all", "plural": "plural", "too_words": "too",
     "undo_words": "undo", "yes_words": "yes", "no_words": "no", "negations": "neg",
     "question_words": "q", "dou_words": "dou", "llm_requests": "llm", "fillers": "filler", "separators": "sep", "injection": "inject",
+    "unsupported": "unsup",
 }
 # YAML mapping key (name -> phrases) -> span tag
 _KEYED = {"devices": "dev", "ops": "op", "zones": "zone", "presets": "preset",
-          "magnitudes": "mag", "colors": "color"}
+          "magnitudes": "mag", "colors": "color", "services": "svc"}
 
 
 @dataclass
@@ -31,6 +32,14 @@ class Lexicon:
     max_len: int = 1
     verbs: dict[str, re.Pattern[str]] = field(default_factory=dict)  # play/nav/call at clause start
     words: dict[str, tuple[str, ...]] = field(default_factory=dict)  # plain phrase lists
+    slips: tuple[re.Pattern[str], dict[str, str]] | None = None  # ASR homophone slip -> the word meant
+
+    def fix_slips(self, text: str) -> str:
+        """"把空掉打开" is 空调: speech recognition swaps homophones; read the word meant."""
+        if self.slips is None:
+            return text
+        pattern, table = self.slips
+        return pattern.sub(lambda m: table[m.group(0)], text)
 
     def bounded(self, alternation: str) -> str:
         if self.lang == "zh":
@@ -82,6 +91,9 @@ def _compile(lang: str, raw: dict[str, Any]) -> Lexicon:
     # longest first, once: strip_fillers tries them in this order on every clause
     lex.words["fillers"] = tuple(sorted(lex.words["fillers"], key=len, reverse=True))
     lex.words.update({f"marker_{k}": tuple(v) for k, v in raw.get("media_markers", {}).items()})
+    slips = {str(s): str(w) for w, subs in raw.get("asr_slips", {}).items() for s in subs}
+    if slips:
+        lex.slips = (re.compile(_alternation(list(slips))), slips)
     return lex
 
 

@@ -60,10 +60,15 @@ def parse(text: str, lang: str | None = None) -> Understanding:
         text = normalize_en(expand_contractions(text))
     text = _DIGIT_COMMA.sub(" ", text)
     lex = load_lexicon("mixed" if mixed or (lang == "en" and _CJK_CHAR.search(text)) else lang)
+    text = lex.fix_slips(text)
     catalog = load_catalog()
     spans = _tag(lex, text)
     tags = {s.tag for s in spans}
 
+    services = [s for s in spans if s.tag == "svc"]
+    if services:  # "明天下午三点提醒我开会": the reminder is the whole turn, not a meeting command
+        svc = max(services, key=lambda s: s.end - s.start)
+        return Understanding(text=raw, lang=lang, act="service", reason=svc.payload)
     first = next((s for s in spans if s.tag not in ("filler", "q")), None)
     if first is not None and first.tag == "llm":
         return Understanding(text=raw, lang=lang, act="none", reason="llm_request")
@@ -114,6 +119,10 @@ def parse(text: str, lang: str | None = None) -> Understanding:
             return Understanding(text=raw, lang=lang, act="no")
         if "inject" in tags:
             return Understanding(text=raw, lang=lang, act="none", reason="injection")
+        if "unsup" in tags:
+            return Understanding(text=raw, lang=lang, act="none", reason="unknown_device")
+        if any(c.declined for c in clauses):
+            return Understanding(text=raw, lang=lang, act="none", reason="declined")
         reason = "question" if any(c.question for c in clauses) else "chitchat"
         return Understanding(text=raw, lang=lang, act="none", reason=reason, confidence=0.0)
     for it in leftover:

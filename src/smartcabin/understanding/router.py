@@ -10,6 +10,7 @@ from __future__ import annotations
 import logging
 import re
 from dataclasses import replace
+from difflib import SequenceMatcher
 from pathlib import Path
 
 from ..capabilities import load_catalog
@@ -23,7 +24,7 @@ log = logging.getLogger(__name__)
 MODES = ("hybrid", "parser", "model")
 AGREEMENT_THRESHOLD = 0.3
 MODEL_MAX_CHARS = 60  # spoken commands are short; past this the parser's reading stands
-_NOT_FOR_MODEL = {"empty", "noise", "too_long", "llm_request"}
+_NOT_FOR_MODEL = {"empty", "noise", "too_long", "llm_request", "unknown_device", "declined"}
 _PUNCT = re.compile(r"[\s\W_]+$|^[\s\W_]+")
 
 
@@ -73,7 +74,8 @@ class EdgeUnderstanding:
         # A follow-up with context ("faster", "the back ones too") is the dialog's to complete.
         vague = any(i.cap is None for i in u.intents) and u.unknown >= 2 and prev_domain is None
         named = u.act == "clarify" and any(i.cap for i in u.intents)  # "车窗" … then "关上"
-        parser_sure = (u.act not in ("none", "clarify") and not vague) or u.reason == "injection" or named
+        parser_sure = (u.act not in ("none", "clarify") and not vague) or u.reason == "injection" or named \
+            or u.act == "service"
         if self.mode == "hybrid" and parser_sure:
             return u
         if not self._load():
@@ -90,7 +92,10 @@ class EdgeUnderstanding:
         # the model names the device and the parser read a verb that device takes: two
         # independent readings agree, so less confidence is needed ("把空掉打开")
         agrees = verb is not None and pred.label != "none" and f"{pred.cap}:{verb}" in self._model.labels
-        needed = min(self._model.threshold, AGREEMENT_THRESHOLD) if agrees else self._model.threshold
+        # a bare name right after a request of its domain ("晴天" after "放首歌"): the context agrees
+        in_context = prev_domain is not None and pred.cap is not None and not u.intents and \
+            load_catalog()[pred.cap].kind == "action" and load_catalog()[pred.cap].domain == prev_domain
+        needed = min(self._model.threshold, AGREEMENT_THRESHOLD) if agrees or in_context else self._model.threshold
         if pred.label == "none" or pred.confidence < needed:
             if self.mode == "model" or u.act in ("none", "clarify"):
                 reason = "out_of_domain" if pred.label == "none" else "low_confidence"
@@ -99,6 +104,15 @@ class EdgeUnderstanding:
             return u  # the parser's half reading stands; the dialog may complete it
         if self.mode == "model" and parser_sure and any(i.cap == pred.cap for i in u.intents):
             return replace(u, confidence=pred.confidence, source="model", prediction=pred)
+        if self.mode == "hybrid" and not in_context and sum(ch.isalnum() for ch in text) < 2:
+            # a lone character is noise or a fragment: no model reading of it is a request
+            return replace(u, act="none", intents=[], reason="noise", confidence=pred.confidence,
+                           source="model", prediction=pred)
+        if self.mode == "hybrid" and verb is not None and not any(i.cap for i in u.intents) \
+                and not _names_device(text, pred.cap, u.lang, prev_domain):
+            # "open the glovebox" with a word we lack: the nearest function is the wrong one
+            return replace(u, act="none", intents=[], reason="unknown_device", confidence=pred.confidence,
+                           source="model", prediction=pred)
         return self._from_model(u, pred, text)
 
     def _from_model(self, u: Understanding, pred, text: str) -> Understanding:
@@ -117,6 +131,37 @@ class EdgeUnderstanding:
         act = "query" if pred.op == "query" else "command"
         return replace(u, act=act, intents=[it], reason=None, confidence=pred.confidence,
                        source="model", prediction=pred)
+
+
+def _names_device(text: str, cap_id: str | None, lang: str, prev_domain: str | None) -> bool:
+    """Whether the words beside the verb could be this capability's own device words, misheard
+    or misspelt ("后被箱" for 后备箱, "trunck"): one character off in Chinese, close spelling in
+    English. A bare name after a request in the same domain ("晴天" after music) needs none."""
+    catalog = load_catalog()
+    cap = catalog.get(cap_id or "")
+    if cap is None:
+        return False
+    if cap.kind == "action" and cap.params and prev_domain == cap.domain:
+        return True
+    lex = load_lexicon("zh" if lang == "zh" else "en")
+    words = [str(w).lower() for w in lex.raw.get("devices", {}).get(cap.id, ())]
+    low = text.lower()
+    if lang == "zh":
+        for w in words:
+            n = len(w)
+            if n < 2:
+                continue
+            for i in range(len(low) - n + 1):
+                if sum(a == b for a, b in zip(low[i:i + n], w)) >= n - 1:
+                    return True
+        return False
+    tokens = re.findall(r"[a-z']+", low)
+    for w in words:
+        n = len(w.split())
+        for i in range(len(tokens) - n + 1):
+            if SequenceMatcher(None, " ".join(tokens[i:i + n]), w).ratio() >= 0.8:
+                return True
+    return False
 
 
 def _name(text: str, lang: str) -> str:

@@ -5,7 +5,7 @@ from dataclasses import asdict, dataclass, field
 from typing import Any
 
 # Turn acts: what the whole utterance does in the conversation.
-ACTS = ("command", "query", "undo", "yes", "no", "none", "clarify", "refuse")
+ACTS = ("command", "query", "undo", "yes", "no", "none", "clarify", "refuse", "service")
 
 
 @dataclass
@@ -35,7 +35,7 @@ class Understanding:
     lang: str
     act: str
     intents: list[Intent] = field(default_factory=list)
-    reason: str | None = None  # why none/clarify/refuse: empty noise chitchat question injection ...
+    reason: str | None = None  # why none/clarify/refuse: empty noise chitchat question injection ...; service: its id
     confidence: float = 1.0
     unknown: int = 0  # letters of words the lexicon does not know (ASR slips, new phrasings)
     source: str = "parser"  # parser | model: who read the intent
