@@ -151,7 +151,8 @@ def seats_lights(rng: random.Random) -> None:
     L = "Vehicle.Body.Lights"
     for path, zh, en in ((f"{L}.Beam.Low.IsOn", "近光灯", "low beams"), (f"{L}.Beam.High.IsOn", "远光灯", "high beams"),
                          (f"{L}.Fog.Front.IsOn", "前雾灯", "front fog lights"), (f"{L}.Fog.Rear.IsOn", "后雾灯", "rear fog light"),
-                         (f"{L}.Hazard.IsSignaling", "双闪", "hazard lights"), ("Vehicle.Cabin.Light.IsDomeOn", "阅读灯", "reading light")):
+                         (f"{L}.Hazard.IsSignaling", "双闪", "hazard lights"),
+                         ("Vehicle.Cabin.Light.Spotlight.Row1.DriverSide.IsLightOn", "阅读灯", "reading light")):
         add("lights", "zh", [f"打开{zh}"], {path: True}); add("lights", "en", [f"turn on the {en}"], {path: True})
         add("lights", "zh", [f"关闭{zh}"], {path: False}, setup={path: True}); add("lights", "en", [f"turn off the {en}"], {path: False}, setup={path: True})
     amb = [f"Vehicle.Cabin.Light.AmbientLight.{z}" for z in SEAT_ZONES]

@@ -216,6 +216,8 @@ class Assistant:
             return []
         if u.act == "undo":
             return self._undo(t)
+        if u.act == "none" and u.reason == "declined" and u.deny and self.memory.undo_stack:
+            return self._undo(t)  # "算了，先别锁了" right after locking: take it back
         if u.act == "none":
             t.outcome, t.parts = "no_action", [p[f"none_{u.reason or 'chitchat'}"]]
             return []

@@ -100,7 +100,10 @@ def resolve(intents: list[Intent], memory: Memory, lang: str) -> list[Intent] | 
                 return None
             a = last[-1]
             seats = it.seats if it.seats is not None else a.seats
-            it = replace(it, cap=a.cap.id, seats=seats, op=it.op or "set")
+            op = it.op or "set"
+            if op == "more" and a.intent.op in ("down", "less") and _FURTHER[lang].search(it.clause):
+                op = a.intent.op  # "move the seat forward" ... "more": further the same way
+            it = replace(it, cap=a.cap.id, seats=seats, op=op)
             apply_options(lang, it)
             redirect(it)
             if it.cap != a.cap.id and it.seats == a.seats and not a.cap.zones:
@@ -112,6 +115,8 @@ def resolve(intents: list[Intent], memory: Memory, lang: str) -> list[Intent] | 
 
 
 _CHANGE = {"up", "down", "more", "less"}
+_FURTHER = {"en": re.compile(r"^\W*(a (little|bit|touch|tad) |even |some |just a bit )?(more|further)\b[\s\w]{0,8}$"),
+            "zh": re.compile(r"^\W*再?(多|来)?(一点|一些|点|些)?(吧|啊)?\W*$")}
 _VOLUME_HINT = {"en": re.compile(r"\b(it|that|this)\b"), "zh": re.compile(r"^\W*(大声|小声|声音|大点|小点|大一点|小一点)")}
 
 

@@ -157,7 +157,7 @@ def _mode_target(cap: Capability, it: Intent, current: Any) -> Any:
 def _fill(template: Any, slots: dict[str, str]) -> Any:
     if isinstance(template, str) and "{" in template:
         out = template
-        for key in ("track", "artist", "genre", "collection", "place", "contact", "number", "color"):
+        for key in ("track", "artist", "genre", "collection", "place", "contact", "number", "color", "type"):
             out = out.replace("{" + key + "}", slots.get(key, ""))
         return out
     return template
@@ -183,7 +183,7 @@ def plan(intents: list[Intent], vehicle: Vehicle, speaker: str, lang: str = "en"
         action = Action(cap=cap, intent=it, zones=_zones(cap, seats), seats=seats,
                         explicit_zone=it.seats not in (None, ("speaker",)))
         missing = _absent_zones(action, vehicle)
-        if missing and (len(missing) == len(action.zones) or action.explicit_zone):
+        if missing and (len(missing) == len(action.zones) or (action.explicit_zone and len(action.seats) == 1)):
             result.problems.append(Problem("absent", cap, {"zones": missing}))  # "this car has no fuel door"
             continue
         action.zones = [z for z in action.zones if z not in missing]
@@ -201,13 +201,16 @@ def plan(intents: list[Intent], vehicle: Vehicle, speaker: str, lang: str = "en"
     return result
 
 
+_SIDE_ONLY = ("door", "rear_door", "mirror", "ambient")  # schemes whose middle seat borrows both sides
+
+
 def _absent_zones(a: Action, vehicle: Vehicle) -> list[str | None]:
     """Zones where this car lacks the function: its signal is not reported at all (a fuel
     door on an electric car, thigh support on the rear bench), or the seat has no such zone."""
     if a.cap.kind not in ("level", "switch", "mode"):
         return []
-    if not a.zones:
-        return [None]
+    if not a.zones or (a.explicit_zone and a.seats == ("Row2.Middle",) and a.cap.zones in _SIDE_ONLY):
+        return [None]  # "后排中间的车窗": the middle seat has no window, door or mirror of its own
     return [z for z in a.zones if vehicle.get(a.cap.path(z)) is None]
 
 
@@ -243,6 +246,7 @@ def _plan_action(a: Action, vehicle: Vehicle, fahrenheit_ok: bool) -> Problem | 
             if vr.sign > 0 and cap.id == "seat.heating" and clamped == 0 and float(current or 0) < 0:
                 continue
             a.writes.append(Write(path, clamped * vr.sign if vr.sign < 0 else clamped))
+            a.writes += [Write(cap.path(zone, p), v) for p, v in cap.on_also.items()]  # tuning a station plays FM
         elif cap.kind == "switch":
             on = it.op not in ("off", "down", "less", "min")
             value = cap.switch_value(on)

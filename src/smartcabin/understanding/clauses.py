@@ -97,6 +97,7 @@ _COMBOS = {  # two devices named together that mean a third
     frozenset({"door.lock", "window.position"}): "window.child_lock",
     frozenset({"door.lock", "door.open"}): "door.lock",  # "lock the passenger door"
     frozenset({"door.child_lock", "door.open"}): "door.child_lock",  # "child lock on the rear left door"
+    frozenset({"door.child_lock", "window.position"}): "window.child_lock",  # "the child lock on the windows"
     frozenset({"door.lock", "trunk.position"}): "trunk.lock",  # "is the trunk locked"
 }
 
@@ -144,8 +145,12 @@ def _clause(lex: Lexicon, catalog: dict[str, Capability], text: str, spans: list
     tags = {s.tag for s in spans}
     if "unsup" in tags:
         return Clause([], [], tags, False)  # "open the sliding door": a thing this car lacks, not a door
+    # "don't turn the heat up", "不用导航去公司": a clause that opens with a negation asks for nothing
+    lead_neg = any(s.tag == "neg" and _lead(text[:s.start], lex.lang) for s in spans)
     free = free_text_intent(lex, text, spans)
     if free is not None:
+        if lead_neg:
+            return Clause([], [], tags, False, declined=True)
         return Clause([free], [], tags, False)
 
     phrase_spans = [s for s in spans if s.tag == "phrase"]
@@ -173,6 +178,9 @@ def _clause(lex: Lexicon, catalog: dict[str, Capability], text: str, spans: list
     if not ops:  # "lock the passenger door": the device word is the verb
         verbs = lex.raw.get("device_verbs", {})
         ops = [Span(d.start, d.end, "op", verbs[d.text], d.text) for d in devs if d.text in verbs][:1]
+        verb_devices = {id(o) for o in ops}  # "别锁了" is not "unlock": such a verb is never flipped
+    else:
+        verb_devices = set()
     kinds = {o.payload for o in ops}
     if kinds & {"max", "min"}:
         ops = [o for o in ops if o.payload not in ("on", "set")]  # "put the fan on full blast"
@@ -208,12 +216,15 @@ def _clause(lex: Lexicon, catalog: dict[str, Capability], text: str, spans: list
                         value=spec.get("value"), clause=text,
                         implied=spec["cap"] in _NEED_CAPS and spec["op"] in _REL_OPS)
             num = _near(p, nums, prefer_before=False)
-            if num is not None and it.op in _REL_OPS:
+            target = num is not None and any(o.payload == "set" and p.end <= o.start <= num.start for o in ops)
+            if num is not None and it.op in _REL_OPS and target:
+                it.value, it.unit, it.op = num.payload[0], num.payload[1], "set"  # "recline to 30 degrees"
+            elif num is not None and it.op in _REL_OPS:
                 it.value, it.unit, it.relative = num.payload[0], num.payload[1], True
             elif num is not None and it.op in ("on", "set") and not it.option:
                 it.value, it.unit, it.op = num.payload[0], num.payload[1], "set"
-            if any(0 <= p.start - n.end <= 2 for n in neg):
-                if it.op == "on" and lex.lang == "zh":
+            if any(0 <= p.start - n.end <= 2 for n in neg) or lead_neg:
+                if it.op == "on" and lex.lang == "zh" and _settable(catalog, it.cap):
                     it.op = "off"  # "别开空调了": turn it off
                 else:
                     declined = True  # "don't turn the heat up": nothing to do, and nothing else
@@ -231,7 +242,7 @@ def _clause(lex: Lexicon, catalog: dict[str, Capability], text: str, spans: list
             intents = [i for i in intents if i not in moved]
             ops = ops or [Span(0, 0, "op", direction, "")]
     owners = {s.payload for s in spans if s.tag == "opt"}
-    if not devs and not intents and ops and len(owners) == 1:
+    if not devs and not intents and not nums and len(owners) == 1 and any(o.payload in ("on", "set") for o in ops):
         o = next(s for s in spans if s.tag == "opt")  # "switch to fahrenheit": only one function has it
         devs = [Span(o.start, o.end, "dev", o.payload, o.text)]
     phrase_caps = {i.cap for i in intents}
@@ -283,8 +294,9 @@ def _clause(lex: Lexicon, catalog: dict[str, Capability], text: str, spans: list
             num = _near(anchor, cand, prefer_before=False) if anchor else cand[0]
             used_nums.add(id(num))
         op = op_span.payload if op_span else ("max" if mag == "full" and num is None and not presets else None)
-        if op_span is not None and id(op_span) in negated:
-            if op == "on" and lex.lang == "zh":
+        if op_span is not None and (id(op_span) in negated or lead_neg):
+            if op == "on" and lex.lang == "zh" and id(op_span) not in verb_devices \
+                    and all(_settable(catalog, d.payload) for d in fdevs):
                 op = "off"
             else:
                 declined = True
@@ -305,6 +317,8 @@ def _clause(lex: Lexicon, catalog: dict[str, Capability], text: str, spans: list
                 it.relative = op in _REL_OPS
                 if it.op is None:
                     it.op = "set"
+                if it.cap is None and it.unit in ("celsius", "fahrenheit"):
+                    it.cap = _CELSIUS_CAP  # "set the cabin to 68 fahrenheit": only one function takes degrees
             if presets and it.value is None:
                 it.preset = presets[0].payload
                 it.op = "preset"  # "lower my window halfway": the preset is the target
@@ -345,7 +359,22 @@ def _clause(lex: Lexicon, catalog: dict[str, Capability], text: str, spans: list
     first_dev = min((d.start for d in devs), default=0)
     unknown_verb = any(ch.isalnum() for i, ch in enumerate(text[:first_dev])
                        if not any(s.start <= i < s.end for s in spans))
-    return Clause(intents, bare, tags, question, unknown_verb, declined and not intents)
+    return Clause(intents, bare, tags, question, unknown_verb, (declined or lead_neg) and not intents and not bare)
+
+
+_CELSIUS_CAP = next((c.id for c in load_catalog().values() if c.value and c.value.unit == "celsius"), None)
+
+
+def _lead(before: str, lang: str) -> bool:
+    """A negation near the start governs the clause: "我不想听…", "i do not want…", "please don't…"."""
+    before = before.strip(" ,，")
+    return len(before) <= 1 if lang == "zh" else len(before.split()) <= 1
+
+
+def _settable(catalog: dict[str, Capability], cap: str | None) -> bool:
+    """"别开空调" turns a setting off; "别挂电话" (an action) asks for nothing."""
+    c = catalog.get(cap or "")
+    return c is not None and c.kind in ("switch", "level", "mode")
 
 
 def _apply_options(lex: Lexicon, text: str, it: Intent) -> None:

@@ -73,7 +73,8 @@ def _media(lex: "Lexicon", name: str) -> Intent:
         if marker in name:
             title = _clean(lex, name.replace(marker, " ").strip())
             title = re.sub(r"^(the|a|an|called|named|episode of)\s+", "", title).strip(" 的")
-            return Intent(cap="media.podcast", op="on", slots={"collection": title} if title else {})
+            kind = "AUDIOBOOK" if any(w in marker for w in ("audiobook", "audio book", "有声")) else "PODCAST"
+            return Intent(cap="media.podcast", op="on", slots={"type": kind, **({"collection": title} if title else {})})
     if lex.lang == "zh":
         for marker in words.get("marker_artist", ()):
             if name.endswith(marker):

@@ -33,6 +33,7 @@ class Lexicon:
     verbs: dict[str, re.Pattern[str]] = field(default_factory=dict)  # play/nav/call at clause start
     words: dict[str, tuple[str, ...]] = field(default_factory=dict)  # plain phrase lists
     slips: tuple[re.Pattern[str], dict[str, str]] | None = None  # ASR homophone slip -> the word meant
+    unsupported: re.Pattern[str] | None = None  # things this car lacks, matched before numbers are read
 
     def fix_slips(self, text: str) -> str:
         """"把空掉打开" is 空调: speech recognition swaps homophones; read the word meant."""
@@ -91,6 +92,8 @@ def _compile(lang: str, raw: dict[str, Any]) -> Lexicon:
     # longest first, once: strip_fillers tries them in this order on every clause
     lex.words["fillers"] = tuple(sorted(lex.words["fillers"], key=len, reverse=True))
     lex.words.update({f"marker_{k}": tuple(v) for k, v in raw.get("media_markers", {}).items()})
+    if raw.get("unsupported"):
+        lex.unsupported = re.compile(lex.bounded(_alternation([str(p).lower() for p in raw["unsupported"]])))
     slips = {str(s): str(w) for w, subs in raw.get("asr_slips", {}).items() for s in subs}
     if slips:
         lex.slips = (re.compile(_alternation(list(slips))), slips)

@@ -52,6 +52,11 @@ def parse(text: str, lang: str | None = None) -> Understanding:
     if not text or not meaningful(text):
         return Understanding(text=raw, lang=lang, act="none", reason="empty" if not text else "noise")
     mixed = lang == "zh" and _LATIN.search(text) is not None
+    lacks = load_lexicon("mixed" if mixed else lang).unsupported
+    if lacks is not None and lacks.search(text):
+        # "第三排座椅加热打开", "后排电视打开，给孩子看动画片": a thing this car lacks, named anywhere,
+        # is the whole request; never the nearest function it has
+        return Understanding(text=raw, lang=lang, act="none", reason="unknown_device")
     if lang == "zh":
         text = normalize_zh(text)
         if mixed:
@@ -66,8 +71,14 @@ def parse(text: str, lang: str | None = None) -> Understanding:
     tags = {s.tag for s in spans}
 
     services = [s for s in spans if s.tag == "svc"]
-    if services:  # "明天下午三点提醒我开会": the reminder is the whole turn, not a meeting command
-        svc = max(services, key=lambda s: s.end - s.start)
+    svc = max(services, key=lambda s: s.end - s.start) if services else None
+    commands = any(s.tag in ("dev", "phrase") for s in spans)
+    if svc is not None and svc.payload in ("timer.set", "alarm.set") and any(
+            (s.tag == "op" and s.payload == "off") or s.tag in ("undo", "no") for s in spans):
+        svc = Span(svc.start, svc.end, "svc", "timer.cancel", svc.text)  # "那个闹钟取消掉吧"
+    if svc is not None and not (svc.payload in lex.raw.get("weak_services", ()) and commands):
+        # "明天下午三点提醒我开会": the reminder is the whole turn, not a meeting command; but
+        # "风太大了，吹得头疼，小点" is a fan command, the headache only its reason
         return Understanding(text=raw, lang=lang, act="service", reason=svc.payload)
     first = next((s for s in spans if s.tag not in ("filler", "q")), None)
     if first is not None and first.tag == "llm":
@@ -88,6 +99,8 @@ def parse(text: str, lang: str | None = None) -> Understanding:
     _inherit(clauses, lex.lang)
 
     intents = _dedupe(_drop_implied([i for c in clauses for i in c.intents]))
+    if "unsup" in tags:  # "my armrest is freezing, warm it up": the need is the armrest's
+        intents = [i for i in intents if i.cap and not i.implied]
     intents = _expand_too(intents)
     leftover = [it for c in clauses for _, it in c.bare_devs]
     only = tags - {"filler", "q", "mag", "sep"}
@@ -122,7 +135,7 @@ def parse(text: str, lang: str | None = None) -> Understanding:
         if "unsup" in tags:
             return Understanding(text=raw, lang=lang, act="none", reason="unknown_device")
         if any(c.declined for c in clauses):
-            return Understanding(text=raw, lang=lang, act="none", reason="declined")
+            return Understanding(text=raw, lang=lang, act="none", reason="declined", deny="no" in tags)
         reason = "question" if any(c.question for c in clauses) else "chitchat"
         return Understanding(text=raw, lang=lang, act="none", reason=reason, confidence=0.0)
     for it in leftover:
@@ -175,7 +188,11 @@ def _dedupe(intents: list[Intent]) -> list[Intent]:
 
 def _drop_implied(intents: list[Intent]) -> list[Intent]:
     """"有点热，温度调低两度": the need and the command are one request."""
+    needs = [i for i in intents if i.implied and i.cap]
     if any(not i.implied for i in intents):
+        for it in intents:  # "turn it down, it's way too loud": the need names what "it" is
+            if not it.implied and it.cap is None and not it.too and len({n.cap for n in needs}) == 1:
+                it.cap = needs[0].cap
         return [i for i in intents if not i.implied]  # "太吵了，关窗": the need explains the command
     return intents
 

@@ -158,9 +158,11 @@ def _names_device(text: str, cap_id: str | None, lang: str, prev_domain: str | N
     tokens = re.findall(r"[a-z']+", low)
     for w in words:
         n = len(w.split())
-        for i in range(len(tokens) - n + 1):
-            if SequenceMatcher(None, " ".join(tokens[i:i + n]), w).ratio() >= 0.8:
-                return True
+        for size in (n, n + 1):  # "win dough" for window: a word split in two
+            for i in range(len(tokens) - size + 1):
+                said = "".join(tokens[i:i + size])
+                if SequenceMatcher(None, said, w.replace(" ", "")).ratio() >= 0.7:
+                    return True
     return False
 
 
