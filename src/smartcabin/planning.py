@@ -106,7 +106,7 @@ def _level_target(cap: Capability, it: Intent, current: float, fahrenheit_ok: bo
         op = "up" if op == "on" else "down"  # "开一点", "close it a bit": a step, not all the way
         if cap.id == "window.position":
             op = "more" if op == "up" else "less"
-    if op == "preset" and it.preset and it.preset not in cap.presets and it.preset not in ("max", "min"):
+    if op == "preset" and it.preset == "crack" and it.preset not in cap.presets:
         op, it = "up", replace(it, mag="small")  # "温度再高一点点": 一点点 is a little, not a crack
     if op in ("max", "min") or (op == "preset" and it.preset) or op in ("on", "off"):
         name = it.preset if op == "preset" else op

@@ -147,11 +147,17 @@ def _clause(lex: Lexicon, catalog: dict[str, Capability], text: str, spans: list
         return Clause([], [], tags, False)  # "open the sliding door": a thing this car lacks, not a door
     # "don't turn the heat up", "不用导航去公司": a clause that opens with a negation asks for nothing
     lead_neg = any(s.tag == "neg" and _lead(text[:s.start], lex.lang) for s in spans)
+    ending = lead_neg and _ENDING.search(text) is not None  # "I don't need directions anymore"
     free = free_text_intent(lex, text, spans)
     if free is not None:
+        stop = catalog[free.cap].off_action if free.cap in catalog else None
+        if ending and stop:
+            return Clause([Intent(cap=stop, op="on", clause=text)], [], tags, False)
         if lead_neg:
             return Clause([], [], tags, False, declined=True)
         return Clause([free], [], tags, False)
+    if ending:
+        lead_neg = False  # the device named is to stop: "anymore" makes the clause an off
 
     phrase_spans = [s for s in spans if s.tag == "phrase"]
     covered = [(p.start, p.end) for p in phrase_spans]
@@ -167,7 +173,7 @@ def _clause(lex: Lexicon, catalog: dict[str, Capability], text: str, spans: list
                     or catalog[o.payload].domain != catalog[fits[0]].domain]
             devs[devs.index(d)] = Span(d.start, d.end, "dev", fits[0], d.text)
             alts.pop(d.start)
-    neg = [s for s in spans if s.tag == "neg"]
+    neg = [] if ending else [s for s in spans if s.tag == "neg"]
     no_spans = {(s.start, s.end) for s in spans if s.tag == "no"}
     ops = _merge_ops([s for s in spans if s.tag == "op" and not inside(s)
                       and not any(n.start <= s.start < n.end for n in neg)
@@ -175,6 +181,9 @@ def _clause(lex: Lexicon, catalog: dict[str, Capability], text: str, spans: list
     if len(ops) > 1:
         # a bare "on"/"off" next to a real verb is a preposition: "disable the lock on the windows"
         ops = [o for o in ops if o.text not in ("on", "off")] or ops[:1]
+    if ending:
+        ops = [Span(o.start, o.end, "op", "off", o.text) for o in ops if o.payload in ("on", "off")] or \
+            [Span(0, 0, "op", "off", "")]
     if not ops:  # "lock the passenger door": the device word is the verb
         verbs = lex.raw.get("device_verbs", {})
         ops = [Span(d.start, d.end, "op", verbs[d.text], d.text) for d in devs if d.text in verbs][:1]
@@ -319,7 +328,9 @@ def _clause(lex: Lexicon, catalog: dict[str, Capability], text: str, spans: list
                     it.op = "set"
                 if it.cap is None and it.unit in ("celsius", "fahrenheit"):
                     it.cap = _CELSIUS_CAP  # "set the cabin to 68 fahrenheit": only one function takes degrees
-            if presets and it.value is None:
+            fits = it.cap is None or it.cap not in catalog or presets and (
+                presets[0].payload in catalog[it.cap].presets or presets[0].payload in ("max", "min", "crack"))
+            if presets and it.value is None and (fits or it.op is None):
                 it.preset = presets[0].payload
                 it.op = "preset"  # "lower my window halfway": the preset is the target
                 if it.cap is None and it.preset in _PRESET_DEVICE and not it.too:
@@ -362,6 +373,7 @@ def _clause(lex: Lexicon, catalog: dict[str, Capability], text: str, spans: list
     return Clause(intents, bare, tags, question, unknown_verb, (declined or lead_neg) and not intents and not bare)
 
 
+_ENDING = re.compile(r"\b(anymore|any more|no longer|any longer)\b")
 _CELSIUS_CAP = next((c.id for c in load_catalog().values() if c.value and c.value.unit == "celsius"), None)
 
 

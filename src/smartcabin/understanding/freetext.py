@@ -72,7 +72,7 @@ def _media(lex: "Lexicon", name: str) -> Intent:
     for marker in words.get("marker_podcast", ()):  # "the podcast serial", "播客得到": not a song
         if marker in name:
             title = _clean(lex, name.replace(marker, " ").strip())
-            title = re.sub(r"^(the|a|an|called|named|episode of)\s+", "", title).strip(" 的")
+            title = re.sub(r"^(a|an|called|named|episode of)\s+", "", title).strip(" 的")
             kind = "AUDIOBOOK" if any(w in marker for w in ("audiobook", "audio book", "有声")) else "PODCAST"
             return Intent(cap="media.podcast", op="on", slots={"type": kind, **({"collection": title} if title else {})})
     if lex.lang == "zh":
