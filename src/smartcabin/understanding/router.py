@@ -26,6 +26,10 @@ AGREEMENT_THRESHOLD = 0.3
 MODEL_MAX_CHARS = 60  # spoken commands are short; past this the parser's reading stands
 _NOT_FOR_MODEL = {"empty", "noise", "too_long", "llm_request", "unknown_device", "declined"}
 _PUNCT = re.compile(r"[\s\W_]+$|^[\s\W_]+")
+# the letters people say in these two languages: a sentence mostly of other symbols is noise
+_PLAIN = re.compile(r"[\u3400-\u9fff\u3000-\u303f\uff00-\uffefA-Za-z0-9\s'\".,!?;:%°-]")
+# what a bare name can look like ("晴天", "Blinding Lights", "Starbucks on 5th"): letters, digits, a few marks
+_NAME = re.compile(r"[\u3400-\u9fffA-Za-z0-9][\u3400-\u9fffA-Za-z0-9 '·.&-]{0,29}")
 
 
 class EdgeUnderstanding:
@@ -81,7 +85,8 @@ class EdgeUnderstanding:
         if not self._load():
             return u
         gate = self._model.gate
-        if gate is not None and u.act in ("none", "clarify") and not u.intents:
+        bare_name = prev_domain is not None and _NAME.fullmatch(text.strip()) is not None
+        if gate is not None and u.act in ("none", "clarify") and not u.intents and not bare_name:
             p_talk = gate.talk_probability(text)
             if p_talk >= gate.threshold:  # plain talk: no need to pay for the embedding
                 return replace(u, act="none", intents=[], reason="out_of_domain", confidence=1 - p_talk,
@@ -93,7 +98,7 @@ class EdgeUnderstanding:
         # independent readings agree, so less confidence is needed ("把空掉打开")
         agrees = verb is not None and pred.label != "none" and f"{pred.cap}:{verb}" in self._model.labels
         # a bare name right after a request of its domain ("晴天" after "放首歌"): the context agrees
-        in_context = prev_domain is not None and pred.cap is not None and not u.intents and \
+        in_context = bare_name and pred.cap is not None and not u.intents and \
             load_catalog()[pred.cap].kind == "action" and load_catalog()[pred.cap].domain == prev_domain
         needed = min(self._model.threshold, AGREEMENT_THRESHOLD) if agrees or in_context else self._model.threshold
         if pred.label == "none" or pred.confidence < needed:
@@ -104,7 +109,8 @@ class EdgeUnderstanding:
             return u  # the parser's half reading stands; the dialog may complete it
         if self.mode == "model" and parser_sure and any(i.cap == pred.cap for i in u.intents):
             return replace(u, confidence=pred.confidence, source="model", prediction=pred)
-        if self.mode == "hybrid" and not in_context and sum(ch.isalnum() for ch in text) < 2:
+        plain = sum(bool(_PLAIN.match(ch)) for ch in text) >= 0.85 * len(text)
+        if self.mode == "hybrid" and ((not in_context and sum(ch.isalnum() for ch in text) < 2) or not plain):
             # a lone character is noise or a fragment: no model reading of it is a request
             return replace(u, act="none", intents=[], reason="noise", confidence=pred.confidence,
                            source="model", prediction=pred)
