@@ -240,6 +240,13 @@ class Assistant:
         moving = (self.vehicle.get("Vehicle.Speed") or 0) > 0
         result = self.services.handle(service_id, u.text, u.lang, moving)
         t.outcome, t.parts = result.outcome.value, [result.reply]
+        if u.intents:  # "what time is it, and turn on the AC": the command runs too
+            intents = resolve(u.intents, self.memory, u.lang) or []
+            t.parts = []
+            done = self._review(plan(intents, self.vehicle, t.speaker, u.lang), t)
+            t.parts = [result.reply] + t.parts
+            t.outcome = "executed" if done or result.outcome.value == "executed" else t.outcome
+            return done
         t.handoff = self.llm is not None and (result.handoff or result.outcome.value == "clarify")
         if result.offer:
             planned = plan(result.offer, self.vehicle, t.speaker, u.lang)

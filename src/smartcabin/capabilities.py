@@ -58,6 +58,7 @@ class Capability:
     reads: tuple[str, ...] = ()
     off_action: str | None = None  # the action that undoes this one ("不用导航了")
     pair: dict[str, str] = field(default_factory=dict)
+    full_travel: bool = False  # "raise"/"lower" without an amount goes all the way (blinds)
     warms: bool = False  # a heater the body feels: "warmer" after it means more of it
     opening: bool = False  # a level that opens something: replies say open/closed, not a number
     numeric: str | None = None  # the level a number or a change means: "cruise to 100" is its speed
@@ -100,7 +101,7 @@ def _build(cid: str, d: dict[str, Any]) -> Capability:
         values=d.get("values") or {k: d[k] for k in ("on", "off") if k in d},
         on_also=d.get("on_also", {}), params=d.get("params", {}), writes=d.get("writes", {}),
         resume_writes=d.get("resume_writes", {}), reads=tuple(d.get("reads", ())),
-        off_action=d.get("off_action"), pair=d.get("pair", {}), numeric=d.get("numeric"), opening=d.get("opening", False), warms=d.get("warms", False), requires=d.get("requires", {}),
+        off_action=d.get("off_action"), pair=d.get("pair", {}), numeric=d.get("numeric"), opening=d.get("opening", False), warms=d.get("warms", False), full_travel=d.get("full_travel", False), requires=d.get("requires", {}),
     )
 
 

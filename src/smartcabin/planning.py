@@ -98,6 +98,8 @@ def _level_target(cap: Capability, it: Intent, current: float, fahrenheit_ok: bo
         if cap.id == "window.position" and op in ("up", "down"):
             up = not up
         return (vr.max if up else vr.min) if cap.id != "sunroof.position" else (100 if up else 0), None
+    if cap.full_travel and op in ("up", "down") and it.value is None and not it.mag:
+        return (vr.max if op == "up" else vr.min), None  # "raise the rear sunshade": all the way
     if cap.id == "window.position" and op in ("up", "down") and it.value is None and not it.mag:
         return (0.0 if op == "up" else 100.0), None  # "window up": closed; "window down": open
     if op == "on" and it.mag == "full":

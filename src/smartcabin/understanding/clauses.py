@@ -143,6 +143,11 @@ _LONG_CLAUSE = {"zh": 14, "en": 8}  # a device named in passing in a longer clau
 
 def _clause(lex: Lexicon, catalog: dict[str, Capability], text: str, spans: list[Span]) -> Clause:
     tags = {s.tag for s in spans}
+    if "other" in tags and not any(s.tag == "svc" for s in spans):
+        return Clause([], [], tags, False)  # "the guy behind me has his brights on": a report, not a request
+    short = lex.raw.get("short_only", ())
+    if short and clause_len(lex.lang, text) > 4:  # "I can't see the next lane" is no skip
+        spans = [s for s in spans if not (s.tag == "phrase" and s.text in short)]
     if "unsup" in tags:
         return Clause([], [], tags, False)  # "open the sliding door": a thing this car lacks, not a door
     # "don't turn the heat up", "不用导航去公司": a clause that opens with a negation asks for nothing
@@ -223,7 +228,8 @@ def _clause(lex: Lexicon, catalog: dict[str, Capability], text: str, spans: list
                         preset=spec.get("preset"), mag=spec.get("mag") or mag,
                         seats=tuple(spec["seats"]) if spec.get("seats") else seats,
                         value=spec.get("value"), clause=text,
-                        implied=spec["cap"] in _NEED_CAPS and spec["op"] in _REL_OPS)
+                        implied=(spec["cap"] in _NEED_CAPS and spec["op"] in _REL_OPS)
+                        or _COMPLAINT.search(p.text) is not None)
             num = _near(p, nums, prefer_before=False)
             target = num is not None and any(o.payload == "set" and p.end <= o.start <= num.start for o in ops)
             if num is not None and it.op in _REL_OPS and target:
@@ -373,6 +379,8 @@ def _clause(lex: Lexicon, catalog: dict[str, Capability], text: str, spans: list
     return Clause(intents, bare, tags, question, unknown_verb, (declined or lead_neg) and not intents and not bare)
 
 
+# a phrase that complains ("离方向盘太远了", "too bright") is the reason for a command said beside it
+_COMPLAINT = re.compile(r"太|\btoo\b")
 _ENDING = re.compile(r"\b(anymore|any more|no longer|any longer)\b")
 _CELSIUS_CAP = next((c.id for c in load_catalog().values() if c.value and c.value.unit == "celsius"), None)
 
@@ -390,6 +398,14 @@ def _settable(catalog: dict[str, Capability], cap: str | None) -> bool:
 
 
 def _apply_options(lex: Lexicon, text: str, it: Intent) -> None:
+    if it.cap and it.cap not in lex.options:
+        catalog = load_catalog()
+        cap = catalog.get(it.cap)
+        # "switch the navigation voice to a male one": the option belongs to a sibling function
+        kin = [c for c in lex.options if cap is not None and c in catalog and catalog[c].domain == cap.domain
+               and lex.options[c][0].search(text)]
+        if len(kin) == 1 and it.op in ("on", "set", None):
+            it.cap = kin[0]
     if not it.cap or it.cap not in lex.options:
         return
     pattern, table = lex.options[it.cap]

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import re
 import unicodedata
+from datetime import datetime
 from dataclasses import replace
 
 from ..capabilities import load_catalog
@@ -76,9 +77,19 @@ def parse(text: str, lang: str | None = None) -> Understanding:
     if svc is not None and svc.payload in ("timer.set", "alarm.set") and any(
             (s.tag == "op" and s.payload == "off") or s.tag in ("undo", "no") for s in spans):
         svc = Span(svc.start, svc.end, "svc", "timer.cancel", svc.text)  # "那个闹钟取消掉吧"
+    elsewhere = _command_elsewhere(lex, text, spans, svc) if svc is not None else None
+    if elsewhere is not None and svc.payload == "reminder.set":
+        # "把疲劳监测关了，老是提醒我": no time, so a complaint beside a command; with a time the
+        # whole sentence is what to remember ("remind me at 5 to call mum and open the window")
+        svc, elsewhere = (svc, None) if _timed(text, lang, elsewhere) else (None, None)
     if svc is not None and not (svc.payload in lex.raw.get("weak_services", ()) and commands):
-        # "明天下午三点提醒我开会": the reminder is the whole turn, not a meeting command; but
-        # "风太大了，吹得头疼，小点" is a fan command, the headache only its reason
+        # "明天下午三点提醒我开会": the reminder is the turn, not a meeting command; a command in
+        # a clause of its own ("…，然后打开空调") comes along. But "风太大了，吹得头疼，小点" is a fan
+        # command, the headache only its reason.
+        if elsewhere is not None:
+            a, b = elsewhere
+            rest = parse(text[a:b], lang)
+            return Understanding(text=raw, lang=lang, act="service", reason=svc.payload, intents=rest.intents)
         return Understanding(text=raw, lang=lang, act="service", reason=svc.payload)
     first = next((s for s in spans if s.tag not in ("filler", "q")), None)
     if first is not None and first.tag == "llm":
@@ -161,6 +172,25 @@ def parse(text: str, lang: str | None = None) -> Understanding:
     act = "query" if all(i.op == "query" for i in intents) else "command"
     return Understanding(text=raw, lang=lang, act=act, intents=intents, affirm=affirm, deny=deny,
                          unknown=unknown)
+
+
+def _command_elsewhere(lex, text: str, spans: list[Span], svc: Span) -> tuple[int, int] | None:
+    """The clause, other than the service's own, that names a device and its verb."""
+    for a, b in segments(lex, text, spans):
+        if a <= svc.start < b:
+            continue
+        inside = [s for s in spans if a <= s.start and s.end <= b]
+        if any(s.tag == "dev" for s in inside) and any(s.tag == "op" for s in inside):
+            return a, b
+    return None
+
+
+def _timed(text: str, lang: str, command: tuple[int, int]) -> bool:
+    """A time said outside the command's clause: a reminder is really asked for."""
+    from ..timeexpr import find_when, normalize
+
+    rest = text[:command[0]] + " " + text[command[1]:]
+    return find_when(normalize(rest, lang), lang, datetime.now()) is not None
 
 
 def _restore_case(intents: list[Intent], raw: str) -> None:
