@@ -1,7 +1,10 @@
 """docs/capabilities.md, written from the capability catalog and the safety policy."""
 from __future__ import annotations
 
+import fnmatch
+
 from .capabilities import load_catalog
+from .datafiles import load_yaml
 from .safety import load_rules
 from .services import load_services
 
@@ -61,6 +64,32 @@ def _overlay_paths() -> set[str]:
     return out
 
 
+def _covered_paths() -> set[str]:
+    paths: set[str] = set()
+    for cap in load_catalog().values():
+        for t in ([cap.signal] if cap.signal else []) + list(cap.writes) + list(cap.on_also) + list(cap.reads):
+            paths.update(cap.path(z, t) for z in cap.zone_names(None))
+    return paths
+
+
+def vss_scope() -> tuple[list[str], list[tuple[str, str]]]:
+    """Actuators in the voice branches of VSS: (covered, [(uncovered, why)])."""
+    from .signals import load_signals
+
+    scope = load_yaml("smartcabin.data", "vss_scope.yaml")
+    covered = _covered_paths()
+    actuators = sorted(p for p, spec in load_signals().items() if spec.kind == "actuator"
+                       and any(p == b or p.startswith(b + ".") for b in scope["scope"]))
+    done = [p for p in actuators if p in covered]
+    rest = []
+    for p in actuators:
+        if p in covered:
+            continue
+        why = next((r["why"] for r in scope["reasons"] if fnmatch.fnmatchcase(p, r["match"])), "not built yet")
+        rest.append((p, why))
+    return done, rest
+
+
 def counts_line() -> str:
     c = counts()
     return (f"{c['functions']} functions and {c['services']} on-board services in {c['domains']} domains, "
@@ -86,6 +115,13 @@ def markdown() -> str:
               "| service | what | 中文 |", "|---|---|---|"]
     for s in load_services().values():
         lines.append(f"| `{s.id}` | {s.description['en']} | {s.description['zh']} |")
+    lines.append("")
+    done, rest = vss_scope()
+    lines += ["## VSS actuators in scope", "",
+              f"Of the {len(done) + len(rest)} actuators under the branches in `src/smartcabin/data/vss_scope.yaml` "
+              f"(cabin, body, steering wheel, driver assistance, charging, fuel, drive mode), {len(done)} are set by "
+              "a function above; the others, and why:", "", "| signal | why not a voice function |", "|---|---|"]
+    lines += [f"| `{p}` | {why} |" for p, why in rest]
     lines.append("")
     lines += ["## Safety rules", "", "| rule | signal | when | decision | reply (en / zh) |",
               "|---|---|---|---|---|"]

@@ -260,6 +260,8 @@ def _tier(mode: str) -> LLMTier:
             engine = local_from_env()
             if engine is None:
                 raise SystemExit("local_llm: no local model installed (pip install '.[local]')")
+            from .llm.local import Gate
+            engine.gate = Gate(actions=True)  # measuring the model itself: its gate would hide it
             _engines[mode] = engine
     engine = _engines[mode]
     return LLMTier(cloud=engine if mode == "cloud_llm" else None, local=engine if mode == "local_llm" else None,
