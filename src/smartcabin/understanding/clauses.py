@@ -245,6 +245,8 @@ def _clause(lex: Lexicon, catalog: dict[str, Capability], text: str, spans: list
                     declined = True  # "don't turn the heat up": nothing to do, and nothing else
                     continue
             intents.append(it)
+    if intents and not ops and _YES_NO[lex.lang].search(text) and not _REQUEST_END.search(text):
+        intents = []  # "下午会下雨吗", "is it raining?": a question about the weather, not a need
     if intents and devs:
         named = {catalog[d.payload].domain for d in devs if d.payload in catalog}
         moved = [i for i in intents if i.cap in catalog and catalog[i.cap].domain not in named]
@@ -257,9 +259,11 @@ def _clause(lex: Lexicon, catalog: dict[str, Capability], text: str, spans: list
             intents = [i for i in intents if i not in moved]
             ops = ops or [Span(0, 0, "op", direction, "")]
     owners = {s.payload for s in spans if s.tag == "opt"}
-    if not devs and not intents and not nums and len(owners) == 1 and any(o.payload in ("on", "set") for o in ops):
-        o = next(s for s in spans if s.tag == "opt")  # "switch to fahrenheit": only one function has it
-        devs = [Span(o.start, o.end, "dev", o.payload, o.text)]
+    opt = next((s for s in spans if s.tag == "opt"), None)
+    if not devs and not intents and not nums and len(owners) == 1 and opt is not None and any(
+            o.payload in ("on", "set") and len(o.text) > 2 and 0 <= opt.start - o.end <= 1 for o in ops):
+        # "switch to fahrenheit": the option follows its verb, and only one function has it
+        devs = [Span(opt.start, opt.end, "dev", opt.payload, opt.text)]
     phrase_caps = {i.cap for i in intents}
     devs = [d for d in devs if d.payload not in phrase_caps]
     devs = _combine(devs, catalog)
