@@ -58,6 +58,7 @@ class Capability:
     reads: tuple[str, ...] = ()
     off_action: str | None = None  # the action that undoes this one ("不用导航了")
     pair: dict[str, str] = field(default_factory=dict)
+    options_from: str | None = None  # a sibling whose options this device's word may take
     full_travel: bool = False  # "raise"/"lower" without an amount goes all the way (blinds)
     warms: bool = False  # a heater the body feels: "warmer" after it means more of it
     opening: bool = False  # a level that opens something: replies say open/closed, not a number
@@ -101,7 +102,7 @@ def _build(cid: str, d: dict[str, Any]) -> Capability:
         values=d.get("values") or {k: d[k] for k in ("on", "off") if k in d},
         on_also=d.get("on_also", {}), params=d.get("params", {}), writes=d.get("writes", {}),
         resume_writes=d.get("resume_writes", {}), reads=tuple(d.get("reads", ())),
-        off_action=d.get("off_action"), pair=d.get("pair", {}), numeric=d.get("numeric"), opening=d.get("opening", False), warms=d.get("warms", False), full_travel=d.get("full_travel", False), requires=d.get("requires", {}),
+        off_action=d.get("off_action"), pair=d.get("pair", {}), numeric=d.get("numeric"), opening=d.get("opening", False), warms=d.get("warms", False), full_travel=d.get("full_travel", False), options_from=d.get("options_from"), requires=d.get("requires", {}),
     )
 
 
@@ -113,7 +114,7 @@ def _check(cap: Capability, signals: dict[str, SignalSpec], ids: set[str]) -> No
         raise ValueError(f"{cap.id}: unknown zone scheme {cap.zones}")
     templates = [cap.signal] if cap.signal else []
     templates += list(cap.writes) + list(cap.on_also) + list(cap.reads)
-    for ref in (cap.numeric, cap.off_action):
+    for ref in (cap.numeric, cap.off_action, cap.options_from):
         if ref is not None and ref not in ids:
             raise ValueError(f"{cap.id}: unknown capability {ref}")
     for t in templates:

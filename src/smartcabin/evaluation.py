@@ -164,7 +164,7 @@ def load_cases(paths: Iterable[str | Path]) -> list[dict[str, Any]]:
                         raise ValueError(f"{path}:{n}: not JSON: {exc}") from exc
                     if not isinstance(case, dict) or not isinstance(case.get("turns", []), list):
                         raise ValueError(f"{path}:{n}: a case must be a JSON object with a list of turns")
-                    case["_set"] = Path(path).stem
+                    case["_set"] = f"{Path(path).parent.name}/{Path(path).stem}"
                     cases.append(case)
     return cases
 

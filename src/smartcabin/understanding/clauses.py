@@ -143,7 +143,7 @@ _LONG_CLAUSE = {"zh": 14, "en": 8}  # a device named in passing in a longer clau
 
 def _clause(lex: Lexicon, catalog: dict[str, Capability], text: str, spans: list[Span]) -> Clause:
     tags = {s.tag for s in spans}
-    if "other" in tags and not any(s.tag == "svc" for s in spans):
+    if "other" in tags and not any(s.tag in ("op", "phrase") and s.text not in ("on", "off") for s in spans):
         return Clause([], [], tags, False)  # "the guy behind me has his brights on": a report, not a request
     short = lex.raw.get("short_only", ())
     if short and clause_len(lex.lang, text) > 4:  # "I can't see the next lane" is no skip
@@ -402,14 +402,10 @@ def _settable(catalog: dict[str, Capability], cap: str | None) -> bool:
 
 
 def _apply_options(lex: Lexicon, text: str, it: Intent) -> None:
-    if it.cap and it.cap not in lex.options:
-        catalog = load_catalog()
-        cap = catalog.get(it.cap)
-        # "switch the navigation voice to a male one": the option belongs to a sibling function
-        kin = [c for c in lex.options if cap is not None and c in catalog and catalog[c].domain == cap.domain
-               and lex.options[c][0].search(text)]
-        if len(kin) == 1 and it.op in ("on", "set", None):
-            it.cap = kin[0]
+    sibling = load_catalog()[it.cap].options_from if it.cap in load_catalog() else None
+    if sibling and it.cap not in lex.options and sibling in lex.options and lex.options[sibling][0].search(text) \
+            and it.op in ("on", "set", None):
+        it.cap = sibling  # "switch the navigation voice to a male one": the option is its sibling's
     if not it.cap or it.cap not in lex.options:
         return
     pattern, table = lex.options[it.cap]
