@@ -95,7 +95,6 @@ def _merge_ops(ops: list[Span]) -> list[Span]:
 
 _COMBOS = {  # two devices named together that mean a third
     frozenset({"door.lock", "window.position"}): "window.child_lock",
-    frozenset({"door.lock", "door.open"}): "door.lock",  # "lock the passenger door"
     frozenset({"door.child_lock", "door.open"}): "door.child_lock",  # "child lock on the rear left door"
     frozenset({"door.child_lock", "window.position"}): "window.child_lock",  # "the child lock on the windows"
     frozenset({"door.lock", "trunk.position"}): "trunk.lock",  # "is the trunk locked"
@@ -189,9 +188,12 @@ def _clause(lex: Lexicon, catalog: dict[str, Capability], text: str, spans: list
     if ending:
         ops = [Span(o.start, o.end, "op", "off", o.text) for o in ops if o.payload in ("on", "off")] or \
             [Span(0, 0, "op", "off", "")]
-    if not ops:  # "lock the passenger door": the device word is the verb
+    if not ops:  # "lock the passenger door", "把门锁上": the device word is the verb
         verbs = lex.raw.get("device_verbs", {})
-        ops = [Span(d.start, d.end, "op", verbs[d.text], d.text) for d in devs if d.text in verbs][:1]
+        ops = [Span(d.start, d.end, "op", verbs[d.text], d.text) for d in devs if d.text in verbs
+               and _verb_position(d, devs, text, lex)][:1]
+        if ops:  # the door it locks is its object, not a door to open or close
+            devs = [d for d in devs if not (d.payload == "door.open" and any(o.payload == "door.lock" for o in devs))]
         verb_devices = {id(o) for o in ops}  # "别锁了" is not "unlock": such a verb is never flipped
     else:
         verb_devices = set()
@@ -363,8 +365,11 @@ def _clause(lex: Lexicon, catalog: dict[str, Capability], text: str, spans: list
             if it.op is None and it.cap:
                 if question:
                     it.op = "query"
+                elif neg and catalog[it.cap].safety == "lock":
+                    declined = True  # "别锁了": don't lock, which is not "unlock"
+                    continue
                 elif neg:
-                    it.op = "off"  # "不用导航了", "别锁了"
+                    it.op = "off"  # "不用导航了", "空调不用了"
                 elif clause_len(lex.lang, text) > _LONG_CLAUSE[lex.lang]:
                     continue
                 else:
@@ -387,6 +392,16 @@ def _clause(lex: Lexicon, catalog: dict[str, Capability], text: str, spans: list
 _COMPLAINT = re.compile(r"太|\btoo\b")
 _ENDING = re.compile(r"\b(anymore|any more|no longer|any longer)\b")
 _CELSIUS_CAP = next((c.id for c in load_catalog().values() if c.value and c.value.unit == "celsius"), None)
+
+
+def _verb_position(d: Span, devs: list[Span], text: str, lex: Lexicon) -> bool:
+    """A device word acts as the verb where a verb stands: first in an English clause (after
+    politeness), next to its object in Chinese; "the lock is broken", "后来锁也坏了" only mention it."""
+    if lex.lang != "zh":
+        before = text[:d.start].split()
+        polite = set(lex.words.get("fillers", ())) - {"the", "a", "my", "our", "that", "it", "some"}
+        return all(w in polite for w in before) or " ".join(before) in polite
+    return any(o is not d and (0 <= d.start - o.end <= 1 or 0 <= o.start - d.end <= 1) for o in devs)
 
 
 def _lead(before: str, lang: str) -> bool:
