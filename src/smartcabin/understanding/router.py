@@ -26,10 +26,10 @@ AGREEMENT_THRESHOLD = 0.3
 MODEL_MAX_CHARS = 60  # spoken commands are short; past this the parser's reading stands
 _NOT_FOR_MODEL = {"empty", "noise", "too_long", "llm_request", "unknown_device", "declined"}
 _PUNCT = re.compile(r"[\s\W_]+$|^[\s\W_]+")
-# the letters people say in these two languages: a sentence mostly of other symbols is noise
-_PLAIN = re.compile(r"[\u3400-\u9fff\u3000-\u303f\uff00-\uffefA-Za-z0-9\s'\".,!?;:%°-]")
+# the letters people say in these two languages: a sentence mostly of other letters is noise
+_PLAIN = re.compile(r"[\u3400-\u9fffA-Za-z0-9]")
 # what a bare name can look like ("晴天", "Blinding Lights", "Starbucks on 5th"): letters, digits, a few marks
-_NAME = re.compile(r"[\u3400-\u9fffA-Za-z0-9][\u3400-\u9fffA-Za-z0-9 '·.&-]{0,29}")
+_NAME = re.compile(r"[\u3400-\u9fffA-Za-z0-9][\u3400-\u9fffA-Za-z0-9 '·.&-]{1,29}")
 
 
 class EdgeUnderstanding:
@@ -109,7 +109,8 @@ class EdgeUnderstanding:
             return u  # the parser's half reading stands; the dialog may complete it
         if self.mode == "model" and parser_sure and any(i.cap == pred.cap for i in u.intents):
             return replace(u, confidence=pred.confidence, source="model", prediction=pred)
-        plain = sum(bool(_PLAIN.match(ch)) for ch in text) >= 0.85 * len(text)
+        letters = [ch for ch in text if ch.isalnum()]
+        plain = sum(bool(_PLAIN.match(ch)) for ch in letters) >= 0.85 * len(letters)
         if self.mode == "hybrid" and ((not in_context and sum(ch.isalnum() for ch in text) < 2) or not plain):
             # a lone character is noise or a fragment: no model reading of it is a request
             return replace(u, act="none", intents=[], reason="noise", confidence=pred.confidence,
