@@ -18,7 +18,7 @@ from .understanding.router import EdgeUnderstanding
 from .llm.tier import HELD, HELD_UNSURE, LLMTier
 from .understanding.parser import warm_up
 from .reminders import ReminderStore
-from .services import Services
+from .services import Services, warm_up as warm_services
 from .vehicle import SimulatedVehicle, Vehicle, Write
 from .zones import DEFAULT_SPEAKER, is_seat
 
@@ -95,6 +95,7 @@ class Assistant:
         warm_up()  # data and patterns load here, so the first spoken turn is as fast as the rest
         load_rules()
         replies.phrases("en")
+        warm_services()
 
     def reset(self) -> None:
         self.memory = Memory()

@@ -155,6 +155,18 @@ def _title(text: str, lang: str, span: tuple[int, int] | None) -> str:
     return " ".join(text.split()).strip(" .?!。？！")
 
 
+def warm_up() -> None:
+    """Load the story library and time words at start-up, so the first story or timer a
+    driver asks for is as quick as the rest (tens of ms otherwise, on that turn)."""
+    from .stories import load_stories
+    from .timeexpr import find_when
+
+    load_services()
+    for lang in ("zh", "en"):
+        load_stories(lang)
+        find_when("10 minutes" if lang == "en" else "十分钟", lang, datetime.now())
+
+
 class Services:
     """Handles a service turn. One per assistant session; the store is shared on disk."""
 

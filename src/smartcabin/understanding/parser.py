@@ -112,6 +112,8 @@ def parse(text: str, lang: str | None = None) -> Understanding:
     intents = _dedupe(_drop_implied([i for c in clauses for i in c.intents]))
     if "unsup" in tags:  # "my armrest is freezing, warm it up": the need is the armrest's
         intents = [i for i in intents if i.cap and not i.implied]
+    if "inject" in tags and not any(i.cap for i in intents):
+        return Understanding(text=raw, lang=lang, act="none", reason="injection")  # no model reads it either
     intents = _expand_too(intents)
     leftover = [it for c in clauses for _, it in c.bare_devs]
     only = tags - {"filler", "q", "mag", "sep"}
