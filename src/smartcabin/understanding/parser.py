@@ -71,26 +71,9 @@ def parse(text: str, lang: str | None = None) -> Understanding:
     spans = _tag(lex, text)
     tags = {s.tag for s in spans}
 
-    services = [s for s in spans if s.tag == "svc"]
-    svc = max(services, key=lambda s: s.end - s.start) if services else None
-    commands = any(s.tag in ("dev", "phrase") for s in spans)
-    if svc is not None and svc.payload in ("timer.set", "alarm.set") and any(
-            (s.tag == "op" and s.payload == "off") or s.tag in ("undo", "no") for s in spans):
-        svc = Span(svc.start, svc.end, "svc", "timer.cancel", svc.text)  # "那个闹钟取消掉吧"
-    elsewhere = _command_elsewhere(lex, text, spans, svc) if svc is not None else None
-    if elsewhere is not None and svc.payload == "reminder.set":
-        # "把疲劳监测关了，老是提醒我": no time, so a complaint beside a command; with a time the
-        # whole sentence is what to remember ("remind me at 5 to call mum and open the window")
-        svc, elsewhere = (svc, None) if _timed(text, lang, elsewhere) else (None, None)
-    if svc is not None and not (svc.payload in lex.raw.get("weak_services", ()) and commands):
-        # "明天下午三点提醒我开会": the reminder is the turn, not a meeting command; a command in
-        # a clause of its own ("…，然后打开空调") comes along. But "风太大了，吹得头疼，小点" is a fan
-        # command, the headache only its reason.
-        if elsewhere is not None:
-            a, b = elsewhere
-            rest = parse(text[a:b], lang)
-            return Understanding(text=raw, lang=lang, act="service", reason=svc.payload, intents=rest.intents)
-        return Understanding(text=raw, lang=lang, act="service", reason=svc.payload)
+    service = _service_reading(lex, raw, text, lang, spans)
+    if service is not None:
+        return service
     first = next((s for s in spans if s.tag not in ("filler", "q")), None)
     if first is not None and first.tag == "llm":
         return Understanding(text=raw, lang=lang, act="none", reason="llm_request")
@@ -174,6 +157,32 @@ def parse(text: str, lang: str | None = None) -> Understanding:
     act = "query" if all(i.op == "query" for i in intents) else "command"
     return Understanding(text=raw, lang=lang, act=act, intents=intents, affirm=affirm, deny=deny,
                          unknown=unknown)
+
+
+def _service_reading(lex, raw: str, text: str, lang: str, spans: list[Span]) -> Understanding | None:
+    """A sentence naming an on-board service is that service's turn ("明天下午三点提醒我开会" is a
+    reminder, not a meeting command); a command in a clause of its own comes along ("what time
+    is it, and turn on the AC"). Weak services give way to a command beside them ("风太大了，
+    吹得头疼，小点" is a fan command, the headache its reason)."""
+    found = [s for s in spans if s.tag == "svc"]
+    if not found:
+        return None
+    svc = max(found, key=lambda s: s.end - s.start)
+    sid = svc.payload
+    cancel = lex.raw.get("service_cancels", {}).get(sid)
+    if cancel and any((s.tag == "op" and s.payload == "off") or s.tag in ("undo", "no") for s in spans):
+        sid = cancel  # "那个闹钟取消掉吧"
+    elsewhere = _command_elsewhere(lex, text, spans, svc)
+    if elsewhere is not None and sid in lex.raw.get("timed_services", ()):
+        # "把疲劳监测关了，老是提醒我": no time, so a complaint beside a command; with a time the
+        # whole sentence is what to remember ("remind me at 5 to call mum and open the window")
+        if not _timed(text, lang, elsewhere):
+            return None
+        elsewhere = None
+    if sid in lex.raw.get("weak_services", ()) and any(s.tag in ("dev", "phrase") for s in spans):
+        return None
+    intents = parse(text[elsewhere[0]:elsewhere[1]], lang).intents if elsewhere else []
+    return Understanding(text=raw, lang=lang, act="service", reason=sid, intents=intents)
 
 
 def _command_elsewhere(lex, text: str, spans: list[Span], svc: Span) -> tuple[int, int] | None:
