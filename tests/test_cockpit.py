@@ -63,6 +63,18 @@ def test_each_new_function_changes_its_own_signal_and_nothing_else_of_note(text,
     assert TEMP not in r.changes and TRUNK not in r.changes and f"{MEDIA}.Volume" not in r.changes
 
 
+def test_mirror_out_and_in_follow_the_side_of_the_car():
+    r, car = turn("turn the right mirror out a little")
+    assert r.changes == {"Vehicle.Body.Mirrors.PassengerSide.Pan": -10}  # VSS: + is left
+    r, car = turn("driver mirror outward")
+    assert r.changes == {"Vehicle.Body.Mirrors.DriverSide.Pan": 10}
+    car = SimulatedVehicle()
+    a = Assistant(car)
+    a.turn("主驾后视镜往里调一点")
+    a.turn("再往里一点")
+    assert car.get("Vehicle.Body.Mirrors.DriverSide.Pan") == -20
+
+
 def test_reading_lights_are_per_seat_and_never_the_headlights():
     r, car = turn("turn on the reading light", zone="Row2.PassengerSide")
     assert r.changes == {"Vehicle.Cabin.Light.Spotlight.Row2.PassengerSide.IsLightOn": True}

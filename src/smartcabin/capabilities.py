@@ -58,6 +58,7 @@ class Capability:
     reads: tuple[str, ...] = ()
     off_action: str | None = None  # the action that undoes this one ("不用导航了")
     pair: dict[str, str] = field(default_factory=dict)
+    outward: dict[str, str] = field(default_factory=dict)  # zone -> the op "outward" means there
     options_from: str | None = None  # a sibling whose options this device's word may take
     full_travel: bool = False  # "raise"/"lower" without an amount goes all the way (blinds)
     warms: bool = False  # a heater the body feels: "warmer" after it means more of it
@@ -102,7 +103,7 @@ def _build(cid: str, d: dict[str, Any]) -> Capability:
         values=d.get("values") or {k: d[k] for k in ("on", "off") if k in d},
         on_also=d.get("on_also", {}), params=d.get("params", {}), writes=d.get("writes", {}),
         resume_writes=d.get("resume_writes", {}), reads=tuple(d.get("reads", ())),
-        off_action=d.get("off_action"), pair=d.get("pair", {}), numeric=d.get("numeric"), opening=d.get("opening", False), warms=d.get("warms", False), full_travel=d.get("full_travel", False), options_from=d.get("options_from"), requires=d.get("requires", {}),
+        off_action=d.get("off_action"), pair=d.get("pair", {}), numeric=d.get("numeric"), opening=d.get("opening", False), warms=d.get("warms", False), full_travel=d.get("full_travel", False), options_from=d.get("options_from"), outward=d.get("outward", {}), requires=d.get("requires", {}),
     )
 
 

@@ -234,7 +234,11 @@ def _plan_action(a: Action, vehicle: Vehicle, fahrenheit_ok: bool) -> Problem | 
             vr = cap.value
             assert vr is not None
             cur_level = max(0.0, float(current or 0) * vr.sign) if vr.sign < 0 else float(current or 0)
-            target, err = _level_target(cap, it, cur_level, fahrenheit_ok)
+            zit = it
+            if it.op in ("outward", "inward") and cap.outward.get(zone or ""):
+                out = cap.outward[zone or ""]  # "the passenger mirror out": right on that side
+                zit = replace(it, op=out if it.op == "outward" else ("down" if out == "up" else "up"))
+            target, err = _level_target(cap, zit, cur_level, fahrenheit_ok)
             if err:
                 return Problem(err, cap, {"op": it.op})
             assert target is not None
