@@ -235,7 +235,16 @@ def _drop_implied(intents: list[Intent]) -> list[Intent]:
             if not it.implied and it.cap is None and not it.too and len({n.cap for n in needs}) == 1:
                 it.cap = needs[0].cap
         return [i for i in intents if not i.implied]  # "太吵了，关窗": the need explains the command
-    return intents
+    kept: list[Intent] = []
+    for it in intents:  # "导航声音太小了，听不清": one complaint said twice, the first is the precise one
+        same = [k for k in kept if _direction(k.op) == _direction(it.op) and _direction(it.op)]
+        if not same:
+            kept.append(it)
+    return kept
+
+
+def _direction(op: str | None) -> int:
+    return {"up": 1, "more": 1, "down": -1, "less": -1}.get(op or "", 0)
 
 
 def _expand_too(intents: list[Intent]) -> list[Intent]:
