@@ -34,6 +34,9 @@ _SCHEMES["ambient"] = _SCHEMES["door"]
 # Only the rear doors have child locks and window sunshades; only front seats a neck warmer.
 _SCHEMES["rear_door"] = {s: n for s, n in _SCHEMES["door"].items() if s.startswith("Row2")}
 _SCHEMES["front_seat"] = {s: (s,) for s in SEATS if s.startswith("Row1")}
+# parking sensors: the front row names the front bumper's, the rear row the rear one's
+_SCHEMES["sensor"] = {s: tuple(f"{'Front' if s.startswith('Row1') else 'Rear'}.{p}" for p in ("Left", "Center", "Right"))
+                      for s in SEATS}
 
 # Seats an "all" covers per scheme: the middle rear seat has no own heater or massage.
 _ALL_SEATS = {"seat": ("Row1.DriverSide", "Row1.PassengerSide", "Row2.DriverSide", "Row2.PassengerSide"),
