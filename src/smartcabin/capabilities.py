@@ -84,6 +84,16 @@ class Capability:
         t = template or self.signal or ""
         return t.replace("{zone}", zone) if zone is not None else t
 
+    def templates(self, reads: bool = True) -> list[str]:
+        """The signal templates this function touches: its signal, its side writes and, unless
+        `reads` is False, the sensors it reads to answer."""
+        out = ([self.signal] if self.signal else []) + list(self.writes) + list(self.on_also) + list(self.resume_writes)
+        return list(dict.fromkeys(out + list(self.reads) if reads else out))
+
+    def signal_paths(self, reads: bool = True) -> list[str]:
+        """Every concrete VSS path of `templates`, over all of its zones."""
+        return list(dict.fromkeys(self.path(z, t) for t in self.templates(reads) for z in self.zone_names(None)))
+
     def switch_value(self, on: bool) -> Any:
         return self.values.get("on" if on else "off", on)
 
@@ -113,16 +123,12 @@ def _check(cap: Capability, signals: dict[str, SignalSpec], ids: set[str]) -> No
         raise ValueError(f"{cap.id}: unknown kind {cap.kind}")
     if cap.zones and cap.zones not in scheme_names():
         raise ValueError(f"{cap.id}: unknown zone scheme {cap.zones}")
-    templates = [cap.signal] if cap.signal else []
-    templates += list(cap.writes) + list(cap.on_also) + list(cap.reads)
     for ref in (cap.numeric, cap.off_action, cap.options_from):
         if ref is not None and ref not in ids:
             raise ValueError(f"{cap.id}: unknown capability {ref}")
-    for t in templates:
-        for zone in cap.zone_names(None):
-            p = cap.path(zone, t)
-            if p not in signals:
-                raise ValueError(f"{cap.id}: unknown signal {p}")
+    for p in cap.signal_paths():
+        if p not in signals:
+            raise ValueError(f"{cap.id}: unknown signal {p}")
 
 
 @lru_cache(maxsize=1)
@@ -133,3 +139,9 @@ def load_catalog() -> dict[str, Capability]:
     for cap in catalog.values():
         _check(cap, signals, set(catalog))
     return catalog
+
+
+@lru_cache(maxsize=None)
+def with_unit(unit: str) -> tuple[str, ...]:
+    """The functions whose value is in `unit` ("celsius": the cabin temperature)."""
+    return tuple(c.id for c in load_catalog().values() if c.value and c.value.unit == unit)

@@ -36,18 +36,13 @@ def _range(cap) -> str:
 
 
 def _signals(cap) -> str:
-    paths = [cap.signal] if cap.signal else []
-    paths += list(cap.writes) + list(cap.on_also) + list(cap.reads)
-    return "<br>".join(f"`{p}`" for p in dict.fromkeys(paths))
+    return "<br>".join(f"`{p}`" for p in cap.templates())
 
 
 def counts() -> dict[str, int]:
     """What the catalog covers: functions, on-board services, domains, signals (VSS and overlay)."""
     catalog = load_catalog()
-    paths: set[str] = set()
-    for cap in catalog.values():
-        for t in ([cap.signal] if cap.signal else []) + list(cap.writes) + list(cap.on_also) + list(cap.reads):
-            paths.update(cap.path(z, t) for z in cap.zone_names(None))
+    paths = _covered_paths()
     overlay = paths & _overlay_paths()  # defined (or made writable) by an overlay
     services = load_services()
     return {"functions": len(catalog), "services": len(services),
@@ -65,11 +60,7 @@ def _overlay_paths() -> set[str]:
 
 
 def _covered_paths() -> set[str]:
-    paths: set[str] = set()
-    for cap in load_catalog().values():
-        for t in ([cap.signal] if cap.signal else []) + list(cap.writes) + list(cap.on_also) + list(cap.reads):
-            paths.update(cap.path(z, t) for z in cap.zone_names(None))
-    return paths
+    return {p for cap in load_catalog().values() for p in cap.signal_paths()}
 
 
 def vss_scope() -> tuple[list[str], list[tuple[str, str]]]:

@@ -8,7 +8,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass, field, replace
 
-from .capabilities import load_catalog
+from .capabilities import load_catalog, with_unit
 from .planning import Action
 from .signals import Value
 from .understanding.parser import apply_options, pick_alternative, redirect
@@ -61,7 +61,7 @@ def resolve(intents: list[Intent], memory: Memory, lang: str) -> list[Intent] | 
                          cap=it.cap or prev.cap)
         if it.alts and last:
             it = replace(it, cap=pick_alternative(it.alts, last[-1].cap.domain, catalog))
-        if it.implied and last and last[-1].cap.warms and it.op in _CHANGE and it.cap in _CLIMATE_NEEDS:
+        if it.implied and last and last[-1].cap.warms and it.op in _CHANGE and it.cap in with_unit("celsius"):
             # "turn on the wheel heater" ... "warmer": that heater, not the cabin temperature
             it = replace(it, cap=last[-1].cap.id, seats=last[-1].seats, implied=False, mag=None)
         if partial is not None:
@@ -118,7 +118,6 @@ def resolve(intents: list[Intent], memory: Memory, lang: str) -> list[Intent] | 
 
 
 _CHANGE = {"up", "down", "more", "less"}
-_CLIMATE_NEEDS = {c.id for c in load_catalog().values() if c.value and c.value.unit == "celsius"}
 _FURTHER = {"en": re.compile(r"^\W*(a (little|bit|touch|tad) |even |some |just a bit )?(more|further)\b[\s\w]{0,8}$"),
             "zh": re.compile(r"^\W*再?(多|来)?(一点|一些|点|些)?(吧|啊)?\W*$")}
 _VOLUME_HINT = {"en": re.compile(r"\b(it|that|this)\b"), "zh": re.compile(r"^\W*(大声|小声|声音|大点|小点|大一点|小一点)")}

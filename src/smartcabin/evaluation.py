@@ -68,13 +68,10 @@ def _owners() -> dict[str, frozenset[str]]:
     out: dict[str, set[str]] = {}
     derived = {src: dst for src, dst, _ in COUPLINGS}
     for cap in load_catalog().values():
-        templates = ([cap.signal] if cap.signal else []) + list(cap.on_also) + list(cap.writes) + list(cap.resume_writes)
-        for t in templates:
-            for zone in cap.zone_names(None):
-                path = cap.path(zone, t)
-                for p in (path, derived.get(path)):
-                    if p:
-                        out.setdefault(p, set()).add(cap.id)
+        for path in cap.signal_paths(reads=False):
+            for p in (path, derived.get(path)):
+                if p:
+                    out.setdefault(p, set()).add(cap.id)
     return {k: frozenset(v) for k, v in out.items()}
 
 
@@ -178,10 +175,11 @@ def percentile(values: list[float], q: float) -> float:
     return s[lo] + (s[hi] - s[lo]) * (k - lo)
 
 
-def report(results: list[CaseResult]) -> dict[str, Any]:
-    def acc(rs: list[CaseResult]) -> float:
-        return round(sum(r.passed for r in rs) / len(rs), 4) if rs else 0.0
+def _accuracy(rs: list[CaseResult]) -> float:
+    return round(sum(r.passed for r in rs) / len(rs), 4) if rs else 0.0
 
+
+def report(results: list[CaseResult]) -> dict[str, Any]:
     by_lang: dict[str, list[CaseResult]] = {}
     by_domain: dict[str, list[CaseResult]] = {}
     for r in results:
@@ -194,10 +192,9 @@ def report(results: list[CaseResult]) -> dict[str, Any]:
             routes[t["route"]] = routes.get(t["route"], 0) + 1
     return {
         "summary": {
-            "cases": len(results), "passed": sum(r.passed for r in results), "accuracy": acc(results),
-            "by_lang": {k: acc(v) for k, v in sorted(by_lang.items())},
-            "by_domain": {k: acc(v) for k, v in sorted(by_domain.items())},
-
+            "cases": len(results), "passed": sum(r.passed for r in results), "accuracy": _accuracy(results),
+            "by_lang": {k: _accuracy(v) for k, v in sorted(by_lang.items())},
+            "by_domain": {k: _accuracy(v) for k, v in sorted(by_domain.items())},
             "latency_ms": {q: round(percentile(latencies, v), 3)
                            for q, v in (("p50", 0.5), ("p95", 0.95), ("p99", 0.99))},
             "routes": routes,
@@ -210,9 +207,6 @@ def report(results: list[CaseResult]) -> dict[str, Any]:
 def wrong_actions(results: list[CaseResult]) -> dict[str, Any]:
     """Turns that wrote something the user did not ask for, overall and per set (file): the
     worst outcome, counted on its own beside accuracy (the report keeps the contract's keys)."""
-    def acc(rs: list[CaseResult]) -> float:
-        return round(sum(r.passed for r in rs) / len(rs), 4) if rs else 0.0
-
     def rate(rs: list[CaseResult]) -> float:
         n = sum(len(r.turns) for r in rs)
         return round(sum(r.wrong_turns for r in rs) / n, 4) if n else 0.0
@@ -221,7 +215,7 @@ def wrong_actions(results: list[CaseResult]) -> dict[str, Any]:
     for r in results:
         by_set.setdefault(r.set, []).append(r)
     return {"wrong_action_rate": rate(results), "wrong_action_cases": sum(1 for r in results if r.wrong),
-            "by_set": {k: {"cases": len(v), "accuracy": acc(v), "wrong_action_rate": rate(v)}
+            "by_set": {k: {"cases": len(v), "accuracy": _accuracy(v), "wrong_action_rate": rate(v)}
                        for k, v in sorted(by_set.items())},
             "cases": {r.id: r.wrong for r in results if r.wrong}}
 

@@ -5,7 +5,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
-from ..capabilities import Capability, load_catalog
+from ..capabilities import Capability, load_catalog, with_unit
 from .freetext import free_text_intent
 from .lexicon import Lexicon, load_lexicon
 from .tagging import Span, _uncovered, clause_len
@@ -147,8 +147,6 @@ def _clause(lex: Lexicon, catalog: dict[str, Capability], text: str, spans: list
     short = lex.raw.get("short_only", ())
     if short and clause_len(lex.lang, text) > 4:  # "I can't see the next lane" is no skip
         spans = [s for s in spans if not (s.tag == "phrase" and s.text in short)]
-    if "unsup" in tags:
-        return Clause([], [], tags, False)  # "open the sliding door": a thing this car lacks, not a door
     # "don't turn the heat up", "不用导航去公司": a clause that opens with a negation asks for nothing
     lead_neg = any(s.tag == "neg" and _lead(text[:s.start], lex.lang) for s in spans)
     ending = lead_neg and _ENDING.search(text) is not None  # "I don't need directions anymore"
@@ -339,7 +337,7 @@ def _clause(lex: Lexicon, catalog: dict[str, Capability], text: str, spans: list
                 if it.op is None:
                     it.op = "set"
                 if it.cap is None and it.unit in ("celsius", "fahrenheit"):
-                    it.cap = _CELSIUS_CAP  # "set the cabin to 68 fahrenheit": only one function takes degrees
+                    it.cap = next(iter(with_unit("celsius")), None)  # "set the cabin to 68 fahrenheit"
             fits = it.cap is None or it.cap not in catalog or presets and (
                 presets[0].payload in catalog[it.cap].presets or presets[0].payload in ("max", "min", "crack"))
             if presets and it.value is None and (fits or it.op is None):
@@ -391,7 +389,6 @@ def _clause(lex: Lexicon, catalog: dict[str, Capability], text: str, spans: list
 # a phrase that complains ("离方向盘太远了", "too bright") is the reason for a command said beside it
 _COMPLAINT = re.compile(r"太|\btoo\b")
 _ENDING = re.compile(r"\b(anymore|any more|no longer|any longer)\b")
-_CELSIUS_CAP = next((c.id for c in load_catalog().values() if c.value and c.value.unit == "celsius"), None)
 
 
 def _verb_position(d: Span, devs: list[Span], text: str, lex: Lexicon) -> bool:

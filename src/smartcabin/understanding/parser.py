@@ -53,8 +53,8 @@ def parse(text: str, lang: str | None = None) -> Understanding:
     if not text or not meaningful(text):
         return Understanding(text=raw, lang=lang, act="none", reason="empty" if not text else "noise")
     mixed = lang == "zh" and _LATIN.search(text) is not None
-    lacks = load_lexicon("mixed" if mixed else lang).unsupported
-    if lacks is not None and lacks.search(text):
+    lex = load_lexicon("mixed" if mixed or (lang == "en" and _CJK_CHAR.search(text)) else lang)
+    if lex.unsupported is not None and lex.unsupported.search(text):
         # "第三排座椅加热打开", "后排电视打开，给孩子看动画片": a thing this car lacks, named anywhere,
         # is the whole request; never the nearest function it has
         return Understanding(text=raw, lang=lang, act="none", reason="unknown_device")
@@ -64,9 +64,7 @@ def parse(text: str, lang: str | None = None) -> Understanding:
             text = normalize_en(expand_contractions(text))
     else:
         text = normalize_en(expand_contractions(text))
-    text = _DIGIT_COMMA.sub(" ", text)
-    lex = load_lexicon("mixed" if mixed or (lang == "en" and _CJK_CHAR.search(text)) else lang)
-    text = lex.fix_slips(text)
+    text = lex.fix_slips(_DIGIT_COMMA.sub(" ", text))
     catalog = load_catalog()
     spans = _tag(lex, text)
     tags = {s.tag for s in spans}
@@ -93,8 +91,6 @@ def parse(text: str, lang: str | None = None) -> Understanding:
     _inherit(clauses, lex.lang)
 
     intents = _dedupe(_drop_implied([i for c in clauses for i in c.intents]))
-    if "unsup" in tags:  # "my armrest is freezing, warm it up": the need is the armrest's
-        intents = [i for i in intents if i.cap and not i.implied]
     if "inject" in tags and not any(i.cap for i in intents):
         return Understanding(text=raw, lang=lang, act="none", reason="injection")  # no model reads it either
     intents = _expand_too(intents)
@@ -128,8 +124,6 @@ def parse(text: str, lang: str | None = None) -> Understanding:
             return Understanding(text=raw, lang=lang, act="no")
         if "inject" in tags:
             return Understanding(text=raw, lang=lang, act="none", reason="injection")
-        if "unsup" in tags:
-            return Understanding(text=raw, lang=lang, act="none", reason="unknown_device")
         if any(c.declined for c in clauses):
             return Understanding(text=raw, lang=lang, act="none", reason="declined", deny="no" in tags)
         reason = "question" if any(c.question for c in clauses) else "chitchat"

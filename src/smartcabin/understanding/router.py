@@ -111,7 +111,7 @@ class EdgeUnderstanding:
             return replace(u, confidence=pred.confidence, source="model", prediction=pred)
         letters = [ch for ch in text if ch.isalnum()]
         plain = sum(bool(_PLAIN.match(ch)) for ch in letters) >= 0.85 * len(letters)
-        if self.mode == "hybrid" and ((not in_context and sum(ch.isalnum() for ch in text) < 2) or not plain):
+        if self.mode == "hybrid" and ((not in_context and len(letters) < 2) or not plain):
             # a lone character is noise or a fragment: no model reading of it is a request
             return replace(u, act="none", intents=[], reason="noise", confidence=pred.confidence,
                            source="model", prediction=pred)
