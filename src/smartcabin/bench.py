@@ -8,6 +8,7 @@ import platform
 import resource
 import subprocess
 import sys
+import tempfile
 import time
 from pathlib import Path
 from typing import Any
@@ -71,7 +72,6 @@ def run_turns(cases: list[dict[str, Any]], rounds: int, mode: str = "parser") ->
     from .assistant import Assistant
     from .reminders import ReminderStore
     from .vehicle import SimulatedVehicle
-    import tempfile
 
     latencies: list[float] = []
     lengths: dict[str, list[int]] = {"zh": [], "en": []}

@@ -18,6 +18,7 @@ from typing import TYPE_CHECKING, Any, Callable
 from .capabilities import load_catalog
 from .datafiles import load_yaml
 from .reminders import ReminderStore
+from .replies import phrases
 from .understanding.types import Intent
 
 if TYPE_CHECKING:
@@ -74,35 +75,6 @@ def load_services() -> dict[str, Service]:
     return out
 
 
-_TEXT = {
-    "en": {
-        "time": "It's {time}.", "date": "Today is {date}.",
-        "help": "I can handle {domains}. And I answer questions about the car.",
-        "timer_set": "Timer set for {span}.", "timer_how_long": "For how long?",
-        "alarm_set": "Alarm set for {moment}.", "alarm_when": "For what time?",
-        "timer_cancelled": "Cancelled {n}.", "nothing_to_cancel": "There's no timer running.",
-        "reminder_set": "I'll remind you {moment}: {title}.", "reminder_home": "I'll remind you when we get home: {title}.",
-        "reminder_what": "What should I remind you of?", "reminder_when": "When should I remind you?",
-        "reminder_none": "You have no reminders.", "reminder_list": "You have {n}: {items}.",
-        "more": "Shall I go on?", "story_end": "The end.", "no_story": "There's no story going.",
-        "drowsy": "You sound tired. Shall I let in fresh air, cool the cabin and find the nearest rest area?",
-        "unwell": "Sorry you're not feeling well. Shall I let in fresh air and cool the cabin?",
-        "join": ", ", "last_join": " and ",
-    },
-    "zh": {
-        "time": "现在是{time}", "date": "今天是{date}",
-        "help": "我可以帮你控制{domains}，也能回答车辆状态的问题", "timer_set": "已设置{span}的计时",
-        "timer_how_long": "要计时多久？", "alarm_set": "闹钟定在{moment}", "alarm_when": "闹钟定在几点？",
-        "timer_cancelled": "已取消{n}个", "nothing_to_cancel": "现在没有计时",
-        "reminder_set": "好的，{moment}提醒你{title}", "reminder_home": "好的，到家时提醒你{title}",
-        "reminder_what": "要提醒你什么呢？", "reminder_when": "什么时候提醒你？",
-        "reminder_none": "现在没有提醒", "reminder_list": "你有{n}条：{items}",
-        "more": "要继续听吗？", "story_end": "故事讲完了", "no_story": "现在没有在讲故事",
-        "drowsy": "听起来你有点累了。要不要开窗透透气、把温度调低，再导航去最近的服务区？",
-        "unwell": "不舒服的话，要不要开窗通通风、把温度调低一点？",
-        "join": "、", "last_join": "和",
-    },
-}
 _WEEKDAYS = {"en": ("Monday", "Tuesday", "Wednesday", "Thursday", "Friday", "Saturday", "Sunday"),
              "zh": ("星期一", "星期二", "星期三", "星期四", "星期五", "星期六", "星期日")}
 _MONTHS = ("January", "February", "March", "April", "May", "June", "July", "August", "September",
@@ -116,11 +88,11 @@ _TITLE_NOISE = {
 
 
 def _lang(lang: str) -> str:
-    return lang if lang in _TEXT else "en"
+    return "zh" if lang == "zh" else "en"
 
 
 def _say_list(items: list[str], lang: str) -> str:
-    t = _TEXT[_lang(lang)]
+    t = phrases(lang)["services"]
     if len(items) <= 1:
         return "".join(items)
     return t["join"].join(items[:-1]) + t["last_join"] + items[-1]
@@ -144,7 +116,7 @@ def help_text(lang: str) -> str:
     domains = _raw().get("help_domains", {})
     have = {c.domain for c in load_catalog().values()} | {s.domain for s in load_services().values()}
     names = [d[_lang(lang)] for key, d in domains.items() if key in have]
-    return _TEXT[_lang(lang)]["help"].format(domains=_say_list(names, lang))
+    return phrases(lang)["services"]["help"].format(domains=_say_list(names, lang))
 
 
 def _title(text: str, lang: str, span: tuple[int, int] | None) -> str:
@@ -180,7 +152,7 @@ class Services:
         # the story library and time words load on the first service turn, not at start-up
         from .stories import choose, parts, topic_matched
         from .timeexpr import moment_words
-        t = _TEXT[_lang(lang)]
+        t = phrases(lang)["services"]
         now = self.now()
         low = text.lower() if lang != "zh" else text
         svc = load_services()[service_id]
@@ -227,7 +199,7 @@ class Services:
         return ServiceResult(Outcome.CONFIRM, t[key], offer)
 
     def continue_story(self, lang: str) -> ServiceResult:
-        t = _TEXT[_lang(lang)]
+        t = phrases(lang)["services"]
         s = self.story
         if s is None:
             return ServiceResult(Outcome.NO_ACTION, t["no_story"])
@@ -239,13 +211,13 @@ class Services:
         return ServiceResult(Outcome.ANSWERED, self._chunk(None, chunk, more, lang))
 
     def _chunk(self, title: str | None, chunk: str, more: bool, lang: str) -> str:
-        t = _TEXT[_lang(lang)]
+        t = phrases(lang)["services"]
         head = f"{title}{'：' if lang == 'zh' else '. '}" if title else ""
         return head + chunk + (("" if lang == "zh" else " ") + t["more"] if more else "")
 
     def _store(self, service_id: str, text: str, lang: str, now: datetime) -> ServiceResult:
         from .timeexpr import duration_words, find_when, moment_words
-        t = _TEXT[_lang(lang)]
+        t = phrases(lang)["services"]
         when = find_when(text, lang, now)
         if service_id == "timer.set":
             if when is None or when.duration is None:
