@@ -22,6 +22,8 @@ from .services import Services, warm_up as warm_services
 from .vehicle import SimulatedVehicle, Vehicle, Write
 from .zones import DEFAULT_SPEAKER, is_seat
 
+_MEDIA_ACTION = "Vehicle.Cabin.Infotainment.Media.Action"  # the VSS signal of what the player does
+
 log = logging.getLogger(__name__)
 
 OUTCOMES = ("executed", "refused", "confirm", "clarify", "answered", "no_action", "failed")
@@ -222,7 +224,7 @@ class Assistant:
         if u.act == "none":
             t.outcome, t.parts = "no_action", [p[f"none_{u.reason or 'chitchat'}"]]
             return []
-        intents = resolve(u.intents, self.memory, u.lang)
+        intents = resolve(u.intents, self.memory, u.lang, playing=self._playing())
         if intents is None and _long(u):
             self.memory.partial = None  # a verb lost in a long story is not a request to ask about
             t.outcome, t.parts = "no_action", [p["none_chitchat"]]
@@ -234,6 +236,10 @@ class Assistant:
             return []
         planned = plan(intents, self.vehicle, t.speaker, u.lang)
         return self._review(planned, t)
+
+    def _playing(self) -> bool:
+        """Media is playing: what a bare "turn it up" refers to when nothing was said before."""
+        return self.vehicle.get(_MEDIA_ACTION) == "PLAY"
 
     def _service(self, service_id: str, u: Understanding, t: _Turn) -> list[Write]:
         """The car's own services (clock, timers, reminders, stories, driver state): no write;

@@ -60,6 +60,8 @@ class Capability:
     pair: dict[str, str] = field(default_factory=dict)
     outward: dict[str, str] = field(default_factory=dict)  # zone -> the op "outward" means there
     options_from: str | None = None  # a sibling whose options this device's word may take
+    sided: str | None = None  # the zoned sibling meant when a side or seat is named ("my side's shade")
+    covers: bool = False  # 100 covers (a roller blind), where 100 opens for most positions
     full_travel: bool = False  # "raise"/"lower" without an amount goes all the way (blinds)
     warms: bool = False  # a heater the body feels: "warmer" after it means more of it
     opening: bool = False  # a level that opens something: replies say open/closed, not a number
@@ -113,7 +115,7 @@ def _build(cid: str, d: dict[str, Any]) -> Capability:
         values=d.get("values") or {k: d[k] for k in ("on", "off") if k in d},
         on_also=d.get("on_also", {}), params=d.get("params", {}), writes=d.get("writes", {}),
         resume_writes=d.get("resume_writes", {}), reads=tuple(d.get("reads", ())),
-        off_action=d.get("off_action"), pair=d.get("pair", {}), numeric=d.get("numeric"), opening=d.get("opening", False), warms=d.get("warms", False), full_travel=d.get("full_travel", False), options_from=d.get("options_from"), outward=d.get("outward", {}), requires=d.get("requires", {}),
+        off_action=d.get("off_action"), pair=d.get("pair", {}), numeric=d.get("numeric"), opening=d.get("opening", False), warms=d.get("warms", False), full_travel=d.get("full_travel", False), options_from=d.get("options_from"), sided=d.get("sided"), covers=d.get("covers", False), outward=d.get("outward", {}), requires=d.get("requires", {}),
     )
 
 
@@ -123,7 +125,7 @@ def _check(cap: Capability, signals: dict[str, SignalSpec], ids: set[str]) -> No
         raise ValueError(f"{cap.id}: unknown kind {cap.kind}")
     if cap.zones and cap.zones not in scheme_names():
         raise ValueError(f"{cap.id}: unknown zone scheme {cap.zones}")
-    for ref in (cap.numeric, cap.off_action, cap.options_from):
+    for ref in (cap.numeric, cap.off_action, cap.options_from, cap.sided):
         if ref is not None and ref not in ids:
             raise ValueError(f"{cap.id}: unknown capability {ref}")
     for p in cap.signal_paths():

@@ -37,9 +37,10 @@ class Memory:
             del self.undo_stack[:-20]  # bounded: a long drive must not grow memory
 
 
-def resolve(intents: list[Intent], memory: Memory, lang: str) -> list[Intent] | None:
+def resolve(intents: list[Intent], memory: Memory, lang: str, playing: bool = True) -> list[Intent] | None:
     """Fill what follow-ups leave out, from a half-said request or the last actions.
-    None means nothing can: the caller asks, and this turn's half is kept for the next."""
+    None means nothing can: the caller asks, and this turn's half is kept for the next.
+    `playing`: media is playing, so a bare "turn it up" can only mean its volume."""
     out: list[Intent] = []
     last = [a for a in memory.last_actions if a.cap.kind != "query"]
     partial, memory.partial = memory.partial, None
@@ -95,7 +96,7 @@ def resolve(intents: list[Intent], memory: Memory, lang: str) -> list[Intent] | 
                 # "turn it down, it's way too loud": the other clause says what "it" is
                 out.append(replace(it, cap=siblings[0]))
                 continue
-            if not last and it.op in _CHANGE and it.value is None and _VOLUME_HINT[lang].search(it.clause):
+            if not last and playing and it.op in _CHANGE and it.value is None and _VOLUME_HINT[lang].search(it.clause):
                 out.append(replace(it, cap="media.volume"))  # "turn it up": in a car, the volume
                 continue
             if not last:

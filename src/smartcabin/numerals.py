@@ -267,7 +267,9 @@ _EN_RE = re.compile(
     f"(?P<keep>one{_SEP}(?:by|on|to){_SEP}one{_NB}"
     f"(?!{_SEP}(?:hundred|thousand|million|point|and){_NB}))"
     # spoken digit string: 3+ single digits, oh/o allowed inside (not at either end)
-    f"|(?P<digits>{_UNIT}(?:{_SEP}(?:{_UNIT}|{_OH})){{2,}})(?<![ \t-]oh)(?<![ \t-]o)"
+    # (a leading "oh" only before three digits more: "five five five, oh one two three")
+    f"|(?P<digits>(?:{_UNIT}|{_OH}(?={_SEP}{_UNIT}{_SEP}{_UNIT}{_SEP}{_UNIT}))(?:{_SEP}(?:{_UNIT}|{_OH})){{2,}})"
+    f"(?<![ \t-]oh)(?<![ \t-]o)"
     f"(?!{_SEP}(?:hundred|thousand|million|point|and{_SEP}a{_SEP}half){_NB})"
     # cardinal number, optionally "point five" or "and a half"; never an ordinal's head
     f"|(?P<num>(?>{_MILL}|{_THOU}|{_HUND}|{_B100}))"
@@ -348,4 +350,10 @@ def normalize_en(text: str) -> str:
     "five five five one two three four" -> "5551234", "set it to one" ->
     "set it to 1", while "the other one", "one more time", "third" stay.
     """
-    return _EN_RE.sub(_en_sub, text)
+    return _EN_RE.sub(_en_sub, _EN_SLIP.sub(lambda m: f"{m.group(1)} {_SLIP_DIGIT[m.group(2)]}", text))
+
+
+# speech recognition writes "twenty four" as "twenty for" and "thirty two" as "thirty to" at a sentence end
+_SLIP_DIGIT = {"for": "four", "fore": "four", "to": "two", "too": "two"}
+_EN_SLIP = re.compile(r"\b(twenty|thirty|forty|fifty|sixty|seventy|eighty|ninety)[\s-]+(for|fore|to|too)\b"
+                      r"(?=\s*(?:$|[,.!?]|degrees?\b|percent\b|please\b))")

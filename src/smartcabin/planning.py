@@ -128,6 +128,8 @@ def _level_target(cap: Capability, it: Intent, current: float, fahrenheit_ok: bo
             v = _to_celsius(v, it.unit, fahrenheit_ok, it.relative)
         elif it.unit == "level" and vr.level_scale:
             v *= vr.level_scale
+        elif it.unit == "level" and vr.unit != "level":
+            return None, "unsupported"  # "steering wheel on level 8": a position has no levels
         elif it.unit is None and vr.level_scale and vr.unit == "percent" and v <= 10 and not it.relative \
                 and float(v).is_integer() and cap.id not in ("media.volume",):
             v *= vr.level_scale  # "fan to 3": a level, not 3 %
@@ -149,6 +151,8 @@ def _mode_target(cap: Capability, it: Intent, current: Any) -> Any:
         return it.option if it.option in cap.options else None
     if it.op in ("on", "off"):
         return cap.values.get(it.op)
+    if it.op == "max" and cap.order:
+        return cap.order[-1]  # "wipers on full blast"
     if it.op in _UP and cap.order:
         idx = cap.order.index(current) if current in cap.order else 0
         idx = max(0, min(len(cap.order) - 1, idx + _UP[it.op]))
@@ -238,6 +242,8 @@ def _plan_action(a: Action, vehicle: Vehicle, fahrenheit_ok: bool) -> Problem | 
             if it.op in ("outward", "inward") and cap.outward.get(zone or ""):
                 out = cap.outward[zone or ""]  # "the passenger mirror out": right on that side
                 zit = replace(it, op=out if it.op == "outward" else ("down" if out == "up" else "up"))
+            elif it.op in ("outward", "inward") and not cap.outward:
+                zit = replace(it, op="up" if it.op == "outward" else "down")  # "方向盘往里推": shorter reach
             target, err = _level_target(cap, zit, cur_level, fahrenheit_ok)
             if err:
                 return Problem(err, cap, {"op": it.op})

@@ -17,10 +17,15 @@ _SEP_REACH = {"zh": 4, "en": 12}  # how far after "and"/"和" the next command m
 _CONTENT_TAGS = {"dev", "op", "phrase", "zone", "num", "color", "too", "undo"}
 
 
+_CJK_GAP = re.compile(r"(?<=[\u3400-\u9fff])(?<!的)\s+(?=[\u3400-\u9fff])")  # speech recognition's comma
+
+
 def segments(lex: Lexicon, text: str, spans: list[Span]) -> list[tuple[int, int]]:
-    """Clause boundaries: punctuation always; a conjunction only when content follows it."""
+    """Clause boundaries: punctuation always (a space between Chinese characters is one); a
+    conjunction only when content follows it."""
     cuts = [(m.start(), m.end()) for m in _STRONG_BREAK.finditer(text)
             if not (m.group(0) == "." and m.start() > 0 and text[m.start() - 1].isdigit())]
+    cuts += [(m.start(), m.end()) for m in _CJK_GAP.finditer(text)]
     for s in spans:
         if s.tag != "sep":
             continue
@@ -129,6 +134,8 @@ class Clause:
     question: bool
     unknown_verb: bool = False
     declined: bool = False  # a negated request ("don't stop the music"): no action at all
+    explicit: bool = False  # a verb or a device word said: a command, not only a need or a reason
+    remark: bool = False  # a need or a report in words we partly lack ("好像要下雨了", "透透气")
 
 
 _YES_NO = {"en": re.compile(r"^\W*(is|are|was|were|does|do(?! not)|did(?! not)|has|have|is it|are they)\b"),
@@ -137,7 +144,13 @@ _REQUEST_END = re.compile(r"(好吗|行吗|可以吗|能吗|好不好|行不行|
 _NEED_CAPS = {"hvac.temperature", "hvac.fan", "media.volume", "screen.brightness"}
 _PRESET_DEVICE = {"crack": "window.position", "tilt": "sunroof.position"}
 _REL_OPS = {"up", "down", "more", "less"}
-_LONG_CLAUSE = {"zh": 14, "en": 8}  # a device named in passing in a longer clause is talk, not a request
+_SIDED = {"left", "right", "speaker", "rear"}
+_MINE = re.compile(r"\bmy\b|我这边|我这侧|我的")  # "heat my mirror": the phrase says whose
+_FLIP = {"on": "off", "off": "on", "up": "down", "down": "up", "more": "less", "less": "more"}
+_LONG_CLAUSE = {"zh": 14, "en": 8}
+_TALK = {"zh": 3, "en": 5}  # unknown letters around a colour word that make it talk, not a request
+_STATEMENT = {"zh": re.compile(r"\W*(我|有点|有些|好|太|真|这|外面|今天|天|路)"),  # said of oneself or the world: a need
+              "en": re.compile(r"\W*(i|we|it|this|that|there|so|kind of|the kids|the baby|he|she|they)\b")}  # a device named in passing in a longer clause is talk, not a request
 
 
 def _clause(lex: Lexicon, catalog: dict[str, Capability], text: str, spans: list[Span]) -> Clause:
@@ -157,7 +170,7 @@ def _clause(lex: Lexicon, catalog: dict[str, Capability], text: str, spans: list
             return Clause([Intent(cap=stop, op="on", clause=text)], [], tags, False)
         if lead_neg:
             return Clause([], [], tags, False, declined=True)
-        return Clause([free], [], tags, False)
+        return Clause([free], [], tags, False, explicit=True)
     if ending:
         lead_neg = False  # the device named is to stop: "anymore" makes the clause an off
 
@@ -208,6 +221,8 @@ def _clause(lex: Lexicon, catalog: dict[str, Capability], text: str, spans: list
     presets = [s for s in spans if s.tag == "preset"]
     mags = [s.payload for s in spans if s.tag == "mag"]
     colors = [s.payload for s in spans if s.tag == "color"]
+    if colors and not devs and not ops and _uncovered(text, spans) >= _TALK[lex.lang]:
+        colors = []  # "purple monkey dishwasher": a colour word inside talk is no request
     zone_keys = [s.payload for s in spans if s.tag == "zone"]
     plural = any(s.tag in ("plural", "all") for s in spans)
     opt_words = [s for s in spans if s.tag == "opt"]
@@ -226,7 +241,8 @@ def _clause(lex: Lexicon, catalog: dict[str, Capability], text: str, spans: list
         for spec in p.payload:
             it = Intent(cap=spec["cap"], op=spec["op"], option=spec.get("option"),
                         preset=spec.get("preset"), mag=spec.get("mag") or mag,
-                        seats=tuple(spec["seats"]) if spec.get("seats") else seats,
+                        seats=tuple(spec["seats"]) if spec.get("seats") else seats or (
+                            ("speaker",) if _MINE.search(p.text) else None),
                         value=spec.get("value"), clause=text,
                         implied=(spec["cap"] in _NEED_CAPS and spec["op"] in _REL_OPS)
                         or _COMPLAINT.search(p.text) is not None)
@@ -238,6 +254,9 @@ def _clause(lex: Lexicon, catalog: dict[str, Capability], text: str, spans: list
                 it.value, it.unit, it.relative = num.payload[0], num.payload[1], True
             elif num is not None and it.op in ("on", "set") and not it.option:
                 it.value, it.unit, it.op = num.payload[0], num.payload[1], "set"
+            elif num is None and presets and it.op in ("on", "up", "set") and not it.option and it.cap in catalog \
+                    and presets[0].payload in catalog[it.cap].presets and presets[0].payload != "crack":
+                it.preset, it.op = presets[0].payload, "preset"  # "遮阳帘拉起一半": the phrase, that far
             if any(0 <= p.start - n.end <= 2 for n in neg) or lead_neg:
                 if it.op == "on" and lex.lang == "zh" and _settable(catalog, it.cap):
                     it.op = "off"  # "别开空调了": turn it off
@@ -305,6 +324,7 @@ def _clause(lex: Lexicon, catalog: dict[str, Capability], text: str, spans: list
 
     bare: list[tuple[Span, Intent]] = []
     used_nums: set[int] = set()
+    where: dict[int, int] = {}  # intent -> where its device word starts
     for op_span, fdevs in frames:
         anchor = op_span or (fdevs[0] if fdevs else None)
         num = None
@@ -345,6 +365,11 @@ def _clause(lex: Lexicon, catalog: dict[str, Capability], text: str, spans: list
                 it.op = "preset"  # "lower my window halfway": the preset is the target
                 if it.cap is None and it.preset in _PRESET_DEVICE and not it.too:
                     it.cap = _PRESET_DEVICE[it.preset]  # "let some fresh air in": a window
+            sided = catalog[it.cap].sided if it.cap in catalog else None
+            if sided and any(k in _SIDED or k.startswith("Row") for k in zone_keys):
+                if catalog[sided].covers != catalog[it.cap].covers:
+                    it.op = _FLIP.get(it.op or "", it.op)  # closing a sunroof shade is raising a blind
+                it.cap = sided  # "左后的遮阳帘", "my side's shade": the shade of that window
             if colors:
                 it.cap, it.op, it.slots = "lights.ambient_color", "set", {"color": colors[0]}
             if digits and cap in ("phone.call",):
@@ -380,10 +405,34 @@ def _clause(lex: Lexicon, catalog: dict[str, Capability], text: str, spans: list
                     f[0] is not None and f[0].payload in ("set",) and dev in f[1] for f in frames):
                 continue  # "打开车窗到一半": the target covers the opening
             intents.append(it)
+            if dev is not None:
+                where[id(it)] = dev.start
+    _drop_subject(intents, where, ops, catalog)
     first_dev = min((d.start for d in devs), default=0)
     unknown_verb = any(ch.isalnum() for i, ch in enumerate(text[:first_dev])
                        if not any(s.start <= i < s.end for s in spans))
-    return Clause(intents, bare, tags, question, unknown_verb, (declined or lead_neg) and not intents and not bare)
+    explicit = bool(ops) and any(o.text for o in ops) or bool(devs)
+    remark = not explicit and not nums and (bool(presets) or _STATEMENT[lex.lang].match(text) is not None
+                                            or _COMPLAINT.search(text) is not None)
+    return Clause(intents, bare, tags, question, unknown_verb, (declined or lead_neg) and not intents and not bare,
+                  explicit, remark)
+
+
+def _drop_subject(intents: list[Intent], where: dict[int, int], ops: list[Span],
+                  catalog: dict[str, Capability]) -> None:
+    """"set the climate to auto mode", "switch the headlights to daytime running lights": the
+    device before "to" names what changes, the one after it says to what; only the target is set."""
+    targets = [o.start for o in ops if o.payload == "set"]
+    def empty(i: Intent) -> bool:
+        return i.op == "set" and i.value is None and not i.preset and not i.option and not i.slots
+
+    def domain(i: Intent) -> str | None:
+        return catalog[i.cap].domain if i.cap in catalog else None
+
+    for it in [i for i in intents if empty(i) and id(i) in where]:
+        if any(where[id(it)] < t and any(o is not it and where.get(id(o), -1) > t and domain(o) == domain(it)
+                                         for o in intents) for t in targets):
+            intents.remove(it)
 
 
 # a phrase that complains ("离方向盘太远了", "too bright") is the reason for a command said beside it
@@ -441,6 +490,7 @@ _REDIRECT = {
     "hvac.air_direction": {"default": "hvac.fan"},
     "lights.ambient": {"default": "lights.ambient_brightness"},
     "media.play": {"default": "media.volume"},
+    "media.radio": {"up": "media.volume", "down": "media.volume", "more": "media.volume", "less": "media.volume"},
     "screen.app": {"default": "screen.brightness"},
     "lights.dome": {"default": None},
     "lights.ambient_color": {"default": "lights.ambient_brightness"},

@@ -85,13 +85,15 @@ def _media(lex: "Lexicon", name: str) -> Intent:
             slots["artist"], name = name[:-1], ""  # "换成五月天的"
         if name and "的" in name:
             artist, _, rest = name.partition("的")
+            if artist.startswith("我") and any(c in rest for c in words.get("marker_collection", ())):
+                return Intent(cap="media.play", op="on", slots={"collection": name})  # "我收藏的歌单"
             if artist and rest and any(rest.startswith(c) for c in words.get("marker_collection", ())):
                 slots["artist"] = artist  # "周杰伦的专辑叶惠美"
                 name = re.sub(r"^(专辑|歌单|电台)", "", rest) or rest
                 slots["collection"] = name
                 name = ""
             elif artist and rest and not any(c in name for c in words.get("marker_collection", ())):
-                slots["artist"], name = artist, rest
+                slots["artist"], name = artist.strip(), rest.strip()
     else:
         m = re.match(r"^(.*?)\s+by\s+(.+)$", name)
         if m:
@@ -136,8 +138,13 @@ def free_text_intent(lex: "Lexicon", clause: str, spans: list[Any]) -> Intent | 
                 if it is not None:
                     return it
             else:
+                if any(s.tag == "phrase" and any(p.get("cap") == "media.source" for p in s.payload) for s in spans):
+                    return None  # "play music from my phone over bluetooth": a source, not a title
                 lead = _MEDIA_LEAD.get(lex.lang)
-                return _media(lex, lead.sub("", rest).strip() if lead else rest)
+                rest = lead.sub("", rest).strip() if lead else rest
+                if len(m.group(0)) <= 2 and m.group(0)[0] in "放播" and rest.startswith(lex.words.get("not_titles", ())):
+                    return None  # "我要放东西", "放个行李", "放松一点": the verb is not "play"
+                return _media(lex, rest)
     return None
 
 
@@ -168,8 +175,9 @@ def _nav(lex: "Lexicon", verb: str, place: str) -> Intent | None:
         return Intent(cap="navigation.go", op="on", slots={"place": "HOME"})
     if place in work:
         return Intent(cap="navigation.go", op="on", slots={"place": "WORK"})
-    if not place or verb.strip() in _BARE_NAV or _NOT_PLACE.match(place):
-        return None
+    if not place or verb.strip() in _BARE_NAV or _NOT_PLACE.match(place) \
+            or place.startswith(lex.words.get("not_places", ()) or ("\0",)):
+        return None  # "找个东西": looking for something in the car
     return Intent(cap="navigation.go", op="on", slots={"place": place})
 
 

@@ -32,7 +32,7 @@ def warm_up() -> None:
 _LATIN = re.compile(r"[a-z]{2,}")
 _CJK_CHAR = re.compile(r"[\u3400-\u9fff]")
 _DIGIT_COMMA = re.compile(r"(?<=\d)\s*[,，]\s*(?=\d)")  # "four one five, five five five": one number
-_CORRECTION = re.compile(r"^\W*(?:(?:(?:no|actually|sorry|oh|wait)[\s,]+)+make it|(?:(?:no|actually|sorry|oh|wait)[\s,]+)*"
+_CORRECTION = re.compile(r"^\W*(?:(?:(?:no|actually|sorry|oh|wait)[\s,]+)+make it|(?:(?:no|actually|sorry|oh|wait|不对|不是)[\s,，]*)*"
                          r"(?:make that|change (?:that|it) to|i meant?|not that,? |改成|改为|换成去|不对[，,]?是))\s*(.+)$")
 _AND_START = re.compile(r"^(and|also|plus|what about|how about|还有|那|再)\b")
 _SHORT = {"zh": 3, "en": 8}  # letters of unknown words a bare device request may carry ("打双闪", "crank the AC")
@@ -75,6 +75,9 @@ def parse(text: str, lang: str | None = None) -> Understanding:
     first = next((s for s in spans if s.tag not in ("filler", "q")), None)
     if first is not None and first.tag == "llm":
         return Understanding(text=raw, lang=lang, act="none", reason="llm_request")
+    corrected = _corrected(lex, text, lang, raw)
+    if corrected is not None:
+        return corrected
     fix = _CORRECTION.match(text)
     if fix and not any(s.tag in ("num", "dev", "op", "phrase") for s in spans if s.start >= fix.start(1)):
         name = fix.group(1).strip(" .!?。！？")
@@ -88,6 +91,7 @@ def parse(text: str, lang: str | None = None) -> Understanding:
         if noisy(text[a:b], sub) and not any(i.slots for i in clause.intents):
             clause.intents, clause.bare_devs = [], []  # a word we know inside noise we don't
         clauses.append(clause)
+    _drop_remarks(clauses)
     _inherit(clauses, lex.lang)
 
     intents = _dedupe(_drop_implied([i for c in clauses for i in c.intents]))
@@ -140,9 +144,9 @@ def parse(text: str, lang: str | None = None) -> Understanding:
         elif not intents:
             return Understanding(text=raw, lang=lang, act="clarify", intents=[it], reason="no_operation")
     if "dou" in tags and len({i.cap for i in intents}) == 1:
-        for it in intents:  # "车窗都打开": every window; "车窗和天窗都打开": both devices, my seat
-            if it.seats is None:
-                it.seats = ("all",)
+        for it in (i for c in clauses if "dou" in c.tags for i in c.intents):
+            if it.seats is None:  # "车窗都打开": every window; "车窗和天窗都打开": both devices, my seat
+                it.seats = ("all",)  # (a 都 in another clause, "饭都没吃", says nothing of seats)
     if any(s.tag == "too" for s in spans):
         for it in intents:
             if it.cap is None:
@@ -198,6 +202,49 @@ def _timed(text: str, lang: str, command: tuple[int, int]) -> bool:
     return find_when(normalize(rest, lang), lang, datetime.now()) is not None
 
 
+_MID_FIX = {"en": re.compile(r"[,\s]+(?:(?:uh|um|er|no|sorry|wait)[,\s]+)*(?:i mean|i meant|no wait|make that)[,\s]+(.+)$"),
+            "zh": re.compile(r"[，,]\s*(?:嗯|呃)?[，,]?\s*(?:我是说|不对|哦不|啊不)[，,]?\s*(.+)$")}
+
+
+def _corrected(lex, text: str, lang: str, raw: str) -> Understanding | None:
+    """"navigate home, uh, I mean, to work": the name after the correction replaces the one before,
+    with the verb said first."""
+    mid = _MID_FIX.get(lex.lang, _MID_FIX["en"]).search(text)
+    if mid is None or mid.start() == 0:
+        return None
+    before = parse(text[:mid.start()], lang)
+    verbs = lex.raw.get("correction_verbs", {})
+    if before.act != "command" or not before.intents or not before.intents[-1].slots \
+            or before.intents[-1].cap not in verbs:
+        return None
+    sep = "" if lex.lang == "zh" else " "
+    cap = before.intents[-1].cap
+    for said in (mid.group(1), f"{verbs[cap]}{sep}{mid.group(1)}"):  # "I mean, call dad" / "I mean, to work"
+        fixed = [i for i in parse(said, lang).intents if i.cap == cap and i.slots]
+        if fixed:
+            break
+    else:
+        return None
+    return Understanding(text=raw, lang=lang, act="command", intents=before.intents[:-1] + fixed[:1])
+
+
+def _drop_remarks(clauses: list[Clause]) -> None:
+    """Beside a command, a clause that only states a need or a report is its reason:
+    "天窗关上吧，好像要下雨了", "lock the rear windows, the kids keep playing with them" (it
+    still tells an ambiguous word beside it which device is meant); beside a refusal it asks
+    for nothing at all: "别关窗，透透气"."""
+    if len(clauses) < 2 or not any(c.remark for c in clauses):
+        return
+    commanded = any(not c.remark and c.intents and all(i.cap and i.op for i in c.intents) for c in clauses)
+    declined = any(c.declined for c in clauses)
+    for c in clauses:
+        if c.remark and commanded:
+            for it in c.intents:
+                it.implied = True
+        elif c.remark and declined:
+            c.intents = []
+
+
 def _restore_case(intents: list[Intent], raw: str) -> None:
     """Names keep the user's spelling ("Starbucks", "iPhone"): slots are read lower-cased."""
     folded = unicodedata.normalize("NFKC", raw)
@@ -226,8 +273,12 @@ def _drop_implied(intents: list[Intent]) -> list[Intent]:
     needs = [i for i in intents if i.implied and i.cap]
     if any(not i.implied for i in intents):
         for it in intents:  # "turn it down, it's way too loud": the need names what "it" is
-            if not it.implied and it.cap is None and not it.too and len({n.cap for n in needs}) == 1:
+            if not it.implied and it.cap is None and not it.too and len({n.cap for n in needs}) == 1 \
+                    and it.op != "off":  # "关上吧，太吵了" closes what was said before; "降下来一点" is the seat's
                 it.cap = needs[0].cap
+                if it.op == "on" and needs[0].op in ("up", "down", "more", "less"):
+                    it.op = needs[0].op  # "座椅太高了，降下来一点": the complaint says which way
+                it.seats = it.seats or needs[0].seats
         return [i for i in intents if not i.implied]  # "太吵了，关窗": the need explains the command
     kept: list[Intent] = []
     for it in intents:  # "导航声音太小了，听不清": one complaint said twice, the first is the precise one
@@ -278,8 +329,9 @@ def _inherit(clauses: list[Clause], lang: str) -> None:
         if donor is None:
             continue
         for _, it in c.bare_devs:
-            it.op, it.value, it.unit, it.relative = donor.op, donor.value, donor.unit, donor.relative
-            it.preset, it.mag = donor.preset, donor.mag
+            it.op, it.preset = donor.op, donor.preset
+            if it.mag is None:  # "座椅通风开一档，窗户也开一点": the window's own "a bit", not level 1
+                it.value, it.unit, it.relative, it.mag = donor.value, donor.unit, donor.relative, donor.mag
             if it.seats is None and donor.seats is not None:
                 it.seats = donor.seats
             c.intents.append(it)
@@ -288,8 +340,14 @@ def _inherit(clauses: list[Clause], lang: str) -> None:
     catalog = load_catalog()
     for n, c in enumerate(clauses):
         kept = []
-        others_named = any(i.cap for j, o in enumerate(clauses) if j != n for i in o.intents)
+        others_named = any(i.cap and not i.implied for j, o in enumerate(clauses) if j != n for i in o.intents)
         for it in c.intents:
+            if it.cap is None and it.op == "set" and it.value is not None and last is not None and last.cap \
+                    and last.op in ("up", "down", "more", "less") and last.value is None and not last.preset \
+                    and not last.implied:
+                # "bump the heat up, like, two degrees": the amount of the change just said
+                last.value, last.unit, last.relative = it.value, it.unit, True
+                continue
             if it.alts and last is not None and last.cap:
                 it.cap = pick_alternative(it.alts, catalog[last.cap].domain, catalog)
             if it.cap is None and not it.too and others_named:

@@ -130,7 +130,17 @@ def _tag(lex: Lexicon, text: str) -> list[Span]:
             spans.append(Span(i, j, tag, payload, word))
         i = j
     spans.sort(key=lambda s: (s.start, -s.end))
+    if lex.lang == "en":
+        spans = [s for s in spans if not _degree_too(s, text)]
     return spans
+
+
+_AFTER_ALSO = re.compile(r"\s*($|[^\w\s]|(please|thanks|thank|then|ok|okay|as|and|now|for)\b)")
+
+
+def _degree_too(s: Span, text: str) -> bool:
+    """"too far back", "too close": a degree, not "also" ("the passenger side too")."""
+    return s.tag == "too" and s.text == "too" and not _AFTER_ALSO.match(text, s.end)
 
 
 def _uncovered(text: str, spans: list[Span]) -> int:

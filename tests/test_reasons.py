@@ -1,0 +1,88 @@
+"""Only what was asked: a reason said beside a command ("…, it's going to rain") changes
+nothing more, verbs that are not "play" play nothing, a self-correction takes the name said
+last, and a bare "turn it up" with nothing playing and nothing said before asks."""
+from __future__ import annotations
+
+import pytest
+
+from smartcabin import Assistant
+from smartcabin.vehicle import SimulatedVehicle
+
+MEDIA = "Vehicle.Cabin.Infotainment.Media"
+WINDOW = "Vehicle.Cabin.Door.{}.Window.Position"
+TEMP = "Vehicle.Cabin.HVAC.Station.Row1.Driver.Temperature"
+
+
+def changes(text: str, setup: dict | None = None, zone: str | None = None, before: tuple[str, ...] = ()):
+    car = SimulatedVehicle(setup or {})
+    a = Assistant(car)
+    for t in before:
+        a.turn(t, zone=zone)
+    r = a.turn(text, zone=zone)
+    return r, r.changes
+
+
+@pytest.mark.parametrize("text,setup,only", [
+    ("天窗关上吧，好像要下雨了", {"Vehicle.Cabin.Sunroof.Position": 100}, {"Vehicle.Cabin.Sunroof.Position"}),
+    ("lock the rear windows, the kids keep playing with them", {}, {"Vehicle.Cabin.IsWindowChildLockEngaged"}),
+    ("lock the rear windows the kids keep playing with them", {}, {"Vehicle.Cabin.IsWindowChildLockEngaged"}),
+    ("换成外循环吧，透透气", {"Vehicle.Cabin.HVAC.IsRecirculationActive": True}, {"Vehicle.Cabin.HVAC.IsRecirculationActive"}),
+    ("我要放东西，把尾门打开", {}, {"Vehicle.Body.Trunk.Rear.Position", "Vehicle.Body.Trunk.Rear.IsOpen"}),
+    ("打开后备箱 放个行李", {}, {"Vehicle.Body.Trunk.Rear.Position", "Vehicle.Body.Trunk.Rear.IsOpen"}),
+    ("switch the headlights to daytime running lights", {}, {"Vehicle.Body.Lights.LightSwitch"}),
+    ("set the climate to auto mode", {}, {"Vehicle.Cabin.HVAC.IsAutoModeActive"}),
+])
+def test_a_reason_or_a_subject_beside_a_command_writes_nothing_more(text, setup, only):
+    r, changed = changes(text, setup)
+    assert r.outcome == "executed"
+    assert set(changed) == only, changed
+
+
+@pytest.mark.parametrize("text", ["别关窗，透透气", "后备箱先别锁，我还要放东西", "purple monkey dishwasher"])
+def test_a_refusal_with_its_reason_or_talk_changes_nothing(text):
+    r, changed = changes(text, {WINDOW.format("Row1.DriverSide"): 50})
+    assert changed == {}
+
+
+def test_a_seat_complaint_after_the_request_moves_only_the_speakers_seat():
+    r, changed = changes("Could you move my seat forward a bit? I'm sitting too far back.", zone="Row1.PassengerSide")
+    assert set(changed) == {"Vehicle.Cabin.Seat.Row1.PassengerSide.Position"}
+    assert changed["Vehicle.Cabin.Seat.Row1.PassengerSide.Position"] < 150
+
+
+def test_a_level_is_never_given_to_a_position():
+    r, changed = changes("put the steering wheel heat on level 8")
+    assert "Vehicle.Chassis.SteeringWheel.Tilt" not in changed
+
+
+def test_my_sides_shade_from_the_back_is_that_windows_blind():
+    r, changed = changes("太晒了，把我这边的遮阳帘拉上", zone="Row2.PassengerSide")
+    assert set(changed) == {"Vehicle.Cabin.Door.Row2.PassengerSide.Shade.Position"}
+    assert changed["Vehicle.Cabin.Door.Row2.PassengerSide.Shade.Position"] > 0
+
+
+def test_a_correction_mid_sentence_takes_the_place_said_last():
+    r, changed = changes("navigate home, uh, I mean, to work")
+    assert changed["Vehicle.Cabin.Infotainment.Navigation.DestinationSet.Name"] == "WORK"
+
+
+def test_a_number_read_out_in_groups_dials_all_of_it():
+    r, changed = changes("dial two oh six, five five five, oh one two three")
+    assert changed["Vehicle.Cabin.Infotainment.Phone.Call.Number"] == "2065550123"
+
+
+def test_the_amount_after_a_comma_is_the_size_of_the_change():
+    r, changed = changes("ugh can you bump the heat up, like, two degrees")
+    assert changed == {TEMP: 24.0}
+
+
+def test_the_windows_own_a_bit_not_the_levels_of_the_seat_beside_it():
+    r, changed = changes("我这边座椅通风开一档，窗户也开一点", zone="Row2.PassengerSide")
+    assert 0 < changed[WINDOW.format("Row2.PassengerSide")] <= 50
+
+
+def test_turn_it_up_with_nothing_playing_asks_and_with_music_raises_the_volume():
+    r, changed = changes("turn it up")
+    assert r.outcome == "clarify" and changed == {}
+    r, changed = changes("turn it up", {f"{MEDIA}.Action": "PLAY"})
+    assert changed[f"{MEDIA}.Volume"] > 40
