@@ -267,3 +267,40 @@ def test_the_catalog_covers_the_cockpit():
     c = counts()
     assert c["functions"] >= 100 and c["services"] >= 10 and c["domains"] >= 20
     assert c["vss_signals"] > c["overlay_signals"] > 0
+
+
+# ------------------------------------------------------------------ second pass: more axes and settings
+
+@pytest.mark.parametrize("text,path,check", [
+    ("tilt my headrest forward a bit", f"{SEAT}.Headrest.Angle", lambda v: 0 < v <= 30),
+    ("头枕往前倾一点", f"{SEAT}.Headrest.Angle", lambda v: 0 < v <= 30),
+    ("more shoulder support", f"{SEAT}.Backrest.UpperShoulderSupport", lambda v: v > 0),
+    ("安全带调高一点", f"{SEAT}.SeatBeltHeight", lambda v: v > 30),
+    ("颈部出风大一点", f"{SEAT}.NeckScarf.FanSpeed", lambda v: v > 0),
+    ("turn on the heated windshield", "Vehicle.Body.Windshield.Front.IsHeatingOn", lambda v: v is True),
+    ("unlock the frunk", "Vehicle.Body.Trunk.Front.IsLocked", lambda v: v is False),
+    ("dim my reading light", "Vehicle.Cabin.Light.Spotlight.Row1.DriverSide.Intensity", lambda v: v < 80),
+    ("play the podcast at 1.5x speed", f"{MEDIA}.Played.PlaybackRate", lambda v: v == 1.5),
+    ("播客1.5倍速播放", f"{MEDIA}.Played.PlaybackRate", lambda v: v == 1.5),
+    ("关闭地图自动缩放", f"{NAV}.Map.IsAutoScaleModeUsed", lambda v: v is False),
+    ("解锁充电枪", "Vehicle.Powertrain.TractionBattery.Charging.ChargingPort.AnyPosition.IsChargingCableLocked",
+     lambda v: v is False),
+    ("日期格式改成日月年", "Vehicle.Cabin.Infotainment.HMI.DateFormat", lambda v: v == "DD_MM_YYYY"),
+    ("keep the screen always on", "Vehicle.Cabin.Infotainment.HMI.IsScreenAlwaysOn", lambda v: v is True),
+])
+def test_second_pass_functions_act_on_their_own_signal(text, path, check):
+    setup = {"Vehicle.Powertrain.TractionBattery.Charging.ChargingPort.AnyPosition.IsChargingCableLocked": True}
+    r, car = turn(text, setup)
+    assert r.outcome == "executed", r.reply
+    assert check(car.get(path)), (path, car.get(path))
+
+
+def test_the_following_distance_is_asked_first_and_a_number_of_times_never_opens_a_window():
+    car = SimulatedVehicle({})
+    a = Assistant(car)
+    r = a.turn("跟车距离调远一点")
+    assert r.outcome == "confirm" and car.get("Vehicle.ADAS.CruiseControl.AdaptiveIntervalSet") == 3
+    assert a.turn("好的").outcome == "executed"
+    assert car.get("Vehicle.ADAS.CruiseControl.AdaptiveIntervalSet") == 4
+    r, car = turn("open the window 3 times")
+    assert car.get("Vehicle.Cabin.Door.Row1.DriverSide.Window.Position") == 0

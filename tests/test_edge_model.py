@@ -23,15 +23,6 @@ TRUNK = "Vehicle.Body.Trunk.Rear.Position"
 AC = "Vehicle.Cabin.HVAC.IsAirConditioningActive"
 
 
-@pytest.fixture(scope="module")
-def hybrid():
-    edge = EdgeUnderstanding("hybrid")
-    edge.warm_up()
-    if edge.model_error:
-        pytest.skip(f"model unavailable: {edge.model_error}")
-    return edge
-
-
 def test_asr_slips_the_parser_cannot_read_still_act(hybrid):
     for text, path, want in (("后被箱打开", TRUNK, 100), ("把空掉打开", AC, True)):
         car = SimulatedVehicle()
@@ -129,7 +120,7 @@ def test_parse_json_shows_source_confidence_and_route():
                          capture_output=True, text=True, check=True)
     data = json.loads(out.stdout)
     assert {"act", "intents", "confidence", "source", "route"} <= set(data)
-    if data["source"] == "model":
+    if data["source"] in ("model", "fast"):  # the embedding's reader or the fast one
         assert data["intents"][0]["cap"] == "trunk.position" and data["route"] == "edge"
         assert data["model"]["top"][0][0] == "trunk.position:on"
 

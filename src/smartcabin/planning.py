@@ -128,7 +128,9 @@ def _level_target(cap: Capability, it: Intent, current: float, fahrenheit_ok: bo
             v = _to_celsius(v, it.unit, fahrenheit_ok, it.relative)
         elif it.unit == "level" and vr.level_scale:
             v *= vr.level_scale
-        elif it.unit == "level" and vr.unit != "level":
+        elif it.unit == "level" and vr.unit != "level" and it.relative:
+            v = abs(v) * vr.step  # "lower the seat belt one notch": a step of its own
+        elif it.unit in ("level", "times") and vr.unit != it.unit:
             return None, "unsupported"  # "steering wheel on level 8": a position has no levels
         elif it.unit is None and vr.level_scale and vr.unit == "percent" and v <= 10 and not it.relative \
                 and float(v).is_integer() and cap.id not in ("media.volume",):

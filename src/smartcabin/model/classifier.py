@@ -1,7 +1,8 @@
 """The intent classifier: embedding + conversation context -> calibrated intent scores.
 
 A one-hidden-layer MLP in numpy; the weights live in one .npz file written by
-`smartcabin train`. Labels are `capability:op` plus `none` (not a car command).
+`smartcabin train`, with the talk gate and the fast reader (`fast.py`) that are asked
+before the embedding. Labels are `capability:op` plus `none` (not a car command).
 """
 from __future__ import annotations
 
@@ -11,9 +12,15 @@ from pathlib import Path
 
 import numpy as np
 
+from .fast import Evidence, FastReader, best_request
 from .gate import Gate
 
 NONE = "none"
+_LEX_OP = {"more": "up", "less": "down", "max": "set", "min": "set", "preset": "set"}  # parser op -> label op
+
+
+def label_of(cap: str, op: str) -> str:
+    return f"{cap}:{_LEX_OP.get(op, op)}"
 
 
 @dataclass
@@ -32,6 +39,12 @@ class Prediction:
 
 
 @dataclass
+class FastPrediction(Prediction):
+    request: float  # the probability of the most probable request (label other than `none`)
+    evidence: Evidence  # how much of the sentence the fast reader was taught
+
+
+@dataclass
 class IntentModel:
     labels: list[str]
     domains: list[str]  # context one-hot order; index 0 = no previous domain
@@ -42,6 +55,7 @@ class IntentModel:
     temperature: float = 1.0
     threshold: float = 0.5  # act on the edge at or above this calibrated confidence
     gate: Gate | None = None  # cheap check for plain talk before the embedding
+    fast: FastReader | None = None  # n-gram intent reader, trusted alone at its own threshold
 
     def features(self, embeddings: np.ndarray, prev_domains: list[str | None]) -> np.ndarray:
         ctx = np.zeros((len(prev_domains), len(self.domains)), dtype=np.float32)
@@ -61,12 +75,24 @@ class IntentModel:
 
     def predict(self, embeddings: np.ndarray, prev_domains: list[str | None]) -> list[Prediction]:
         probs = self.probabilities(self.features(embeddings, prev_domains))
-        out = []
-        for row in probs:
-            order = np.argsort(-row)[:3]
-            top = [(self.labels[i], float(row[i])) for i in order]
-            out.append(Prediction(label=top[0][0], confidence=top[0][1], top=top))
-        return out
+        return [self._prediction(row) for row in probs]
+
+    def fast_predict(self, text: str, prev_domain: str | None) -> FastPrediction | None:
+        """The fast reader's reading from the text alone (no embedding); None without one."""
+        if self.fast is None:
+            return None
+        probs, evidence = self.fast.read(text, prev_domain)
+        request = float(best_request(probs, self.labels.index(NONE)))
+        return FastPrediction(**vars(self._prediction(probs)), request=request, evidence=evidence)
+
+    def takes(self, cap: str, op: str) -> bool:
+        """Whether the capability takes this parser op ("less" is a level's down)."""
+        return label_of(cap, op) in self.labels
+
+    def _prediction(self, row: np.ndarray) -> Prediction:
+        order = np.argsort(-row)[:3]
+        top = [(self.labels[i], float(row[i])) for i in order]
+        return Prediction(label=top[0][0], confidence=top[0][1], top=top)
 
     def save(self, path: Path) -> None:
         gate = self.gate or Gate(np.zeros(0, np.float32), 0.0, 1.1)
@@ -74,16 +100,35 @@ class IntentModel:
                             w1=self.w1, b1=self.b1, w2=self.w2, b2=self.b2,
                             temperature=np.array(self.temperature), threshold=np.array(self.threshold),
                             gate_w=gate.weights.astype(np.float16), gate_b=np.array(gate.bias),
-                            gate_threshold=np.array(gate.threshold))
+                            gate_threshold=np.array(gate.threshold), **_fast_arrays(self.fast))
+
+    @staticmethod
+    def default_path() -> Path:
+        """The packaged model, written by `smartcabin train`."""
+        return Path(str(resources.files("smartcabin.data").joinpath("model/intent.npz")))
 
     @classmethod
     def load(cls, path: Path | None = None) -> "IntentModel":
-        if path is None:
-            path = Path(str(resources.files("smartcabin.data").joinpath("model/intent.npz")))
-        with np.load(path, allow_pickle=False) as z:
+        with np.load(path or cls.default_path(), allow_pickle=False) as z:
             gate = None
             if "gate_w" in z.files and z["gate_w"].size:
                 gate = Gate(z["gate_w"].astype(np.float32), float(z["gate_b"]), float(z["gate_threshold"]))
+            fast = None
+            if "fast_ids" in z.files:  # models trained before the fast reader have none
+                fast = FastReader(z["fast_ids"].astype(np.int64), z["fast_vectors"].astype(np.float32),
+                                  z["fast_w"].astype(np.float32), z["fast_b"].astype(np.float32),
+                                  float(z["fast_temperature"]), float(z["fast_threshold"]), float(z["fast_doubt"]))
             return cls(labels=[str(x) for x in z["labels"]], domains=[str(x) for x in z["domains"]],
                        w1=z["w1"], b1=z["b1"], w2=z["w2"], b2=z["b2"],
-                       temperature=float(z["temperature"]), threshold=float(z["threshold"]), gate=gate)
+                       temperature=float(z["temperature"]), threshold=float(z["threshold"]), gate=gate,
+                       fast=fast)
+
+
+def _fast_arrays(fast: FastReader | None) -> dict[str, np.ndarray]:
+    """The fast reader's entries of intent.npz (none without one: older loaders ignore them)."""
+    if fast is None:
+        return {}
+    return {"fast_ids": fast.ids.astype(np.int32), "fast_vectors": fast.vectors.astype(np.float16),
+            "fast_w": fast.w.astype(np.float32), "fast_b": fast.b.astype(np.float32),
+            "fast_temperature": np.array(fast.temperature), "fast_threshold": np.array(fast.threshold),
+            "fast_doubt": np.array(fast.doubt)}

@@ -13,12 +13,11 @@ from typing import Any, Iterable
 
 from ..capabilities import Capability, load_catalog
 from ..understanding.lexicon import load_lexicon
-from .classifier import NONE
+from .classifier import NONE, label_of
 
 TRAIN_DIR = Path(__file__).resolve().parents[3] / "data" / "train"
 OPS_BY_KIND = {"level": ("on", "off", "up", "down", "set"), "switch": ("on", "off"),
                "mode": ("set", "on", "off"), "action": ("on",), "query": ("query",)}
-_LEX_OP = {"more": "up", "less": "down", "max": "set", "min": "set", "preset": "set"}
 
 
 @dataclass(frozen=True)
@@ -27,10 +26,6 @@ class Example:
     label: str
     prev_domain: str | None = None  # the domain of the previous turn, if any
     weight: float = 1.0
-
-
-def label_of(cap: str, op: str) -> str:
-    return f"{cap}:{_LEX_OP.get(op, op)}"
 
 
 def ops_of(cap: Capability) -> list[str]:
@@ -201,7 +196,7 @@ def read_ood(lang: str, rng: random.Random) -> list[Example]:
     return [Example(l, NONE, prev_domain=rng.choice(domains), weight=1.5) for l in lines if l]
 
 
-EVAL_DIRS = ("eval", "holdout", "holdout2")
+EVAL_DIRS = ("eval", "holdout*")  # every evaluation and hold-out set, present and future
 _FOLD = re.compile(r"[\s\W_]+")
 
 
@@ -212,8 +207,8 @@ def _key(text: str) -> str:
 def evaluation_texts(root: Path = TRAIN_DIR.parent) -> set[str]:
     """Every turn of every evaluation and hold-out case, folded (case, spaces, punctuation)."""
     out: set[str] = set()
-    for d in EVAL_DIRS:
-        for path in (root / d).glob("*.jsonl"):
+    for pattern in EVAL_DIRS:
+        for path in sorted(p for d in root.glob(pattern) for p in d.glob("*.jsonl")):
             for line in path.read_text(encoding="utf-8").splitlines():
                 if line.strip():
                     out |= {_key(t.get("text", "")) for t in json.loads(line).get("turns", [])}

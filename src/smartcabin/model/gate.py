@@ -15,19 +15,30 @@ _WORDS = re.compile(r"[a-z0-9']+")
 _CJK = re.compile(r"[\u3400-\u9fff]")
 
 
-def features(text: str) -> np.ndarray:
-    """Hashed ids of character uni-/bi-grams (Chinese) and words and 3-grams (English)."""
+def grams(text: str, word_pairs: bool = False) -> list[str]:
+    """Character uni-/bi-grams (Chinese) and words and 3-grams (English); `word_pairs` adds
+    English word bigrams (the fast reader's "turn on" against "turn off")."""
     t = text.lower()
-    grams: list[str] = []
+    out: list[str] = []
     han = "".join(_CJK.findall(t))
-    grams += [f"c{ch}" for ch in han] + [f"b{han[i:i + 2]}" for i in range(len(han) - 1)]
-    for w in _WORDS.findall(t):
-        grams.append(f"w{w}")
+    out += [f"c{ch}" for ch in han] + [f"b{han[i:i + 2]}" for i in range(len(han) - 1)]
+    words = _WORDS.findall(t)
+    for w in words:
+        out.append(f"w{w}")
         padded = f"<{w}>"
-        grams += [f"t{padded[i:i + 3]}" for i in range(len(padded) - 2)]
-    if not grams:
-        grams = ["<empty>"]
-    return np.fromiter((zlib.crc32(g.encode()) % BUCKETS for g in grams), dtype=np.int64, count=len(grams))
+        out += [f"t{padded[i:i + 3]}" for i in range(len(padded) - 2)]
+    if word_pairs:
+        out += [f"p{a} {b}" for a, b in zip(words, words[1:])]
+    return out or ["<empty>"]
+
+
+def hashed(names: list[str]) -> np.ndarray:
+    return np.fromiter((zlib.crc32(g.encode()) % BUCKETS for g in names), dtype=np.int64, count=len(names))
+
+
+def features(text: str) -> np.ndarray:
+    """Hashed ids of the sentence's n-grams (`grams`)."""
+    return hashed(grams(text))
 
 
 @dataclass

@@ -103,6 +103,7 @@ _COMBOS = {  # two devices named together that mean a third
     frozenset({"door.child_lock", "door.open"}): "door.child_lock",  # "child lock on the rear left door"
     frozenset({"door.child_lock", "window.position"}): "window.child_lock",  # "the child lock on the windows"
     frozenset({"door.lock", "trunk.position"}): "trunk.lock",  # "is the trunk locked"
+    frozenset({"door.lock", "frunk.position"}): "frunk.lock",  # "lock the frunk"
 }
 
 
@@ -145,11 +146,14 @@ _NEED_CAPS = {"hvac.temperature", "hvac.fan", "media.volume", "screen.brightness
 _PRESET_DEVICE = {"crack": "window.position", "tilt": "sunroof.position"}
 _REL_OPS = {"up", "down", "more", "less"}
 _SIDED = {"left", "right", "speaker", "rear"}
+_LINKS = set("的把给让")
+_WHEN = re.compile(r"的时候")  # "左后的阅读灯": a particle before the device is no unknown verb
+_PRONOUN_IN = re.compile(r"\b(it|them|that)\b|它")  # "tilt it all the way back": a device said before
 _MINE = re.compile(r"\bmy\b|我这边|我这侧|我的")  # "heat my mirror": the phrase says whose
 _FLIP = {"on": "off", "off": "on", "up": "down", "down": "up", "more": "less", "less": "more"}
 _LONG_CLAUSE = {"zh": 14, "en": 8}
 _TALK = {"zh": 3, "en": 5}  # unknown letters around a colour word that make it talk, not a request
-_STATEMENT = {"zh": re.compile(r"\W*(我|有点|有些|好|太|真|这|外面|今天|天|路)"),  # said of oneself or the world: a need
+_STATEMENT = {"zh": re.compile(r"\W*(我(?!的|这)|有点|有些|好(?!的)|太|真|这(?!边|个|里)|外面|今天|天气|路上)"),  # said of oneself or the world: a need
               "en": re.compile(r"\W*(i|we|it|this|that|there|so|kind of|the kids|the baby|he|she|they)\b")}  # a device named in passing in a longer clause is talk, not a request
 
 
@@ -178,6 +182,9 @@ def _clause(lex: Lexicon, catalog: dict[str, Capability], text: str, spans: list
     covered = [(p.start, p.end) for p in phrase_spans]
     inside = lambda s: any(a <= s.start and s.end <= b for a, b in covered)
     devs = [s for s in spans if s.tag == "dev" and not inside(s)]
+    when = _WHEN.search(text)
+    if when:  # "导航的时候屏幕老是黑掉", "when I'm on the phone …": the device before "when" is the moment
+        devs = [d for d in devs if not (lex.lang == "zh" and d.end <= when.start())]
     devs += [Span(s.start, s.end, "dev", s.payload[0], s.text) for s in spans if s.tag == "adev" and not inside(s)]
     alts = {s.start: s.payload for s in spans if s.tag == "adev"}
     for d in list(devs):
@@ -280,7 +287,8 @@ def _clause(lex: Lexicon, catalog: dict[str, Capability], text: str, spans: list
     owners = {s.payload for s in spans if s.tag == "opt"}
     opt = next((s for s in spans if s.tag == "opt"), None)
     if not devs and not intents and not nums and len(owners) == 1 and opt is not None and any(
-            o.payload in ("on", "set") and len(o.text) > 2 and 0 <= opt.start - o.end <= 1 for o in ops):
+            o.payload in ("on", "set") and len(o.text) > (1 if lex.lang == "zh" else 2) and 0 <= opt.start - o.end <= 1
+            for o in ops):
         # "switch to fahrenheit": the option follows its verb, and only one function has it
         devs = [Span(opt.start, opt.end, "dev", opt.payload, opt.text)]
     phrase_caps = {i.cap for i in intents}
@@ -358,12 +366,15 @@ def _clause(lex: Lexicon, catalog: dict[str, Capability], text: str, spans: list
                     it.op = "set"
                 if it.cap is None and it.unit in ("celsius", "fahrenheit"):
                     it.cap = next(iter(with_unit("celsius")), None)  # "set the cabin to 68 fahrenheit"
+                if it.unit == "times" and (it.cap is None or it.cap in catalog and (
+                        catalog[it.cap].domain == "media" or catalog[it.cap].kind == "query")):
+                    it.cap = next(iter(with_unit("times")), it.cap)  # "1.5倍速", "the podcast at 1.5x"
             fits = it.cap is None or it.cap not in catalog or presets and (
                 presets[0].payload in catalog[it.cap].presets or presets[0].payload in ("max", "min", "crack"))
             if presets and it.value is None and (fits or it.op is None):
                 it.preset = presets[0].payload
                 it.op = "preset"  # "lower my window halfway": the preset is the target
-                if it.cap is None and it.preset in _PRESET_DEVICE and not it.too:
+                if it.cap is None and it.preset in _PRESET_DEVICE and not it.too and not _PRONOUN_IN.search(text):
                     it.cap = _PRESET_DEVICE[it.preset]  # "let some fresh air in": a window
             sided = catalog[it.cap].sided if it.cap in catalog else None
             if sided and any(k in _SIDED or k.startswith("Row") for k in zone_keys):
@@ -398,9 +409,9 @@ def _clause(lex: Lexicon, catalog: dict[str, Capability], text: str, spans: list
                 else:
                     bare.append((dev, it))
                     continue
-            if it.cap is None and it.op == "set" and it.value is None and it.preset is None and not it.slots \
-                    and not opt_words:
-                continue  # "going to ...": a bare "to" sets nothing
+            if (it.cap is None or op_span is not None and op_span.text == "to") and it.op == "set" \
+                    and it.value is None and it.preset is None and not it.slots and not opt_words and not it.option:
+                continue  # "going to ...", "I need to grab the charging cable": a bare "to" sets nothing
             if op == "on" and it.preset is None and it.value is None and any(
                     f[0] is not None and f[0].payload in ("set",) and dev in f[1] for f in frames):
                 continue  # "打开车窗到一半": the target covers the opening
@@ -408,14 +419,32 @@ def _clause(lex: Lexicon, catalog: dict[str, Capability], text: str, spans: list
             if dev is not None:
                 where[id(it)] = dev.start
     _drop_subject(intents, where, ops, catalog)
+    other_axis(lex, text, intents)
     first_dev = min((d.start for d in devs), default=0)
-    unknown_verb = any(ch.isalnum() for i, ch in enumerate(text[:first_dev])
+    unknown_verb = any(ch.isalnum() and ch not in _LINKS for i, ch in enumerate(text[:first_dev])
                        if not any(s.start <= i < s.end for s in spans))
     explicit = bool(ops) and any(o.text for o in ops) or bool(devs)
     remark = not explicit and not nums and (bool(presets) or _STATEMENT[lex.lang].match(text) is not None
                                             or _COMPLAINT.search(text) is not None)
     return Clause(intents, bare, tags, question, unknown_verb, (declined or lead_neg) and not intents and not bare,
                   explicit, remark)
+
+
+def other_axis(lex: Lexicon, text: str | None, intents: list[Intent]) -> None:
+    """"tilt my headrest forward", "头枕往前调": the direction (in `text`, or each intent's own
+    clause) names the device's other axis."""
+    axes = lex.raw.get("axes") or {}
+    for it in intents:
+        axis = axes.get(it.cap or "")
+        if not axis:
+            continue
+        said = text if text is not None else it.clause
+        for op in ("down", "up"):  # "tilt back" before "tilt"
+            if any(re.search(lex.bounded(re.escape(w)), said) for w in axis.get(op, ())):
+                it.cap = axis["to"]
+                if it.op in ("up", "down", "more", "less", "on", None) and it.value is None:
+                    it.op = op if it.op not in ("more", "less") or op == "up" else "down"
+                break
 
 
 def _drop_subject(intents: list[Intent], where: dict[int, int], ops: list[Span],
@@ -438,6 +467,11 @@ def _drop_subject(intents: list[Intent], where: dict[int, int], ops: list[Span],
 # a phrase that complains ("离方向盘太远了", "too bright") is the reason for a command said beside it
 _COMPLAINT = re.compile(r"太|\btoo\b")
 _ENDING = re.compile(r"\b(anymore|any more|no longer|any longer)\b")
+
+
+def is_statement(lang: str, text: str) -> bool:
+    """Said of oneself or the world ("I need to grab the cable", "我好冷"): a need, not an order."""
+    return _STATEMENT["zh" if lang == "zh" else "en"].match(text) is not None
 
 
 def _verb_position(d: Span, devs: list[Span], text: str, lex: Lexicon) -> bool:

@@ -24,7 +24,7 @@ _LEAD = {
 }
 _MEDIA_LEAD = {"zh": re.compile(r"^(一首|首|一些|一点|点|个|些|首歌|几首)+")}
 _DIGITS = re.compile(r"^\+?[\d\s-]{3,}$")
-_NOT_PLACE = re.compile(r"^(\d+(\.\d+)?\s*(度|%|档)|掉|了|吧|掉吧|哪|什么地方|where\b|somewhere\b)")
+_NOT_PLACE = re.compile(r"^(\d+(\.\d+)?\s*(度|%|档)|掉|了|吧|掉吧|哪|什么地方|的|时候|where\b|somewhere\b)")
 _BARE_NAV = {"go", "head", "take me", "take us", "回"}
 
 
@@ -140,6 +140,8 @@ def free_text_intent(lex: "Lexicon", clause: str, spans: list[Any]) -> Intent | 
             else:
                 if any(s.tag == "phrase" and any(p.get("cap") == "media.source" for p in s.payload) for s in spans):
                     return None  # "play music from my phone over bluetooth": a source, not a title
+                if any(s.tag == "num" and s.payload[1] == "times" for s in spans):
+                    return None  # "play the podcast at 1.5x speed": a speed, not a title
                 lead = _MEDIA_LEAD.get(lex.lang)
                 rest = lead.sub("", rest).strip() if lead else rest
                 if len(m.group(0)) <= 2 and m.group(0)[0] in "放播" and rest.startswith(lex.words.get("not_titles", ())):
@@ -175,7 +177,7 @@ def _nav(lex: "Lexicon", verb: str, place: str) -> Intent | None:
         return Intent(cap="navigation.go", op="on", slots={"place": "HOME"})
     if place in work:
         return Intent(cap="navigation.go", op="on", slots={"place": "WORK"})
-    if not place or verb.strip() in _BARE_NAV or _NOT_PLACE.match(place) \
+    if not place or verb.strip() in _BARE_NAV or _NOT_PLACE.match(place) or "会儿" in place \
             or place.startswith(lex.words.get("not_places", ()) or ("\0",)):
         return None  # "找个东西": looking for something in the car
     return Intent(cap="navigation.go", op="on", slots={"place": place})

@@ -13,7 +13,8 @@ from dataclasses import replace
 
 from ..capabilities import load_catalog
 from ..numerals import normalize_en, normalize_zh
-from .clauses import Clause, _clause, _redirect, _seats, apply_options, pick_alternative, redirect, segments
+from .clauses import (Clause, _clause, _redirect, _seats, apply_options, is_statement, other_axis, pick_alternative,
+                      redirect, segments)
 from .lexicon import load_lexicon
 from .tagging import Span, _tag, _uncovered, clause_len, noisy, spans_in
 from .text import MAX_CHARS, clean, detect_lang, expand_contractions, garbled, meaningful
@@ -151,6 +152,7 @@ def parse(text: str, lang: str | None = None) -> Understanding:
         for it in intents:
             if it.cap is None:
                 it.too = True
+    other_axis(lex, text if len(intents) == 1 else None, intents)  # "头枕太远了，往前倾一点"
     _restore_case(intents, raw)
     act = "query" if all(i.op == "query" for i in intents) else "command"
     return Understanding(text=raw, lang=lang, act=act, intents=intents, affirm=affirm, deny=deny,
@@ -316,8 +318,9 @@ def _inherit(clauses: list[Clause], lang: str) -> None:
     """Clauses lacking a verb or a device borrow them from their neighbours in the sentence:
     "把车窗和天窗都打开", "open the windows and the sunroof", "turn on the AC and set it to 22"."""
     for i, c in enumerate(clauses):
-        if not c.bare_devs or c.unknown_verb:
-            continue  # "close the windows and crank the AC": crank is a verb we don't know, not "close"
+        if not c.bare_devs or c.unknown_verb or any(is_statement(lang, it.clause.strip()) for _, it in c.bare_devs):
+            continue  # "close the windows and crank the AC": crank is a verb we don't know, not "close";
+            # "unlock the frunk, I need to grab the charging cable": the cable is talked about
         order = [i + 1, i - 1] if lang == "zh" else [i - 1, i + 1]
         donor = None
         for j in order:
@@ -334,6 +337,7 @@ def _inherit(clauses: list[Clause], lang: str) -> None:
                 it.value, it.unit, it.relative, it.mag = donor.value, donor.unit, donor.relative, donor.mag
             if it.seats is None and donor.seats is not None:
                 it.seats = donor.seats
+            _redirect(it, load_catalog())  # "阅读灯晃眼，调暗一点": dimmer, not off
             c.intents.append(it)
         c.bare_devs = []
     last: Intent | None = None

@@ -1,25 +1,40 @@
 """Edge understanding: the parser and the learned model together.
 
 The parser reads what it knows precisely (values, zones, names) in well under a
-millisecond; the model (sentence embedding + classifier) is asked only when the parser
-has no reading, and carries paraphrases, ASR slips and context. A turn the model is not
-sure about, or judges out of domain, is handed off with the reason (`handoff`).
+millisecond; the model is asked only when the parser has no reading, and carries
+paraphrases, ASR slips and context. The model reads in two stages: the fast reader (hashed
+n-grams, tens of microseconds) decides alone when it is sure (source "fast"); otherwise the
+sentence embedding + classifier (10-25 ms) decide (source "model"). Either reading passes
+the same guards. A turn the model is not sure about, or judges out of domain, is handed off
+with the reason (`handoff`).
 """
 from __future__ import annotations
 
 import logging
 import re
-from dataclasses import replace
+from dataclasses import dataclass, replace
 from difflib import SequenceMatcher
 from pathlib import Path
+from typing import TYPE_CHECKING
 
-from ..capabilities import load_catalog
+from ..capabilities import Capability, load_catalog
 from .freetext import strip_fillers
 from .lexicon import load_lexicon
 from .parser import parse
 from .types import Intent, Understanding
 
+if TYPE_CHECKING:  # the model (numpy) loads on first use, not at import
+    from ..model.classifier import Prediction
+
 log = logging.getLogger(__name__)
+
+
+@dataclass
+class _Reading:
+    pred: Prediction
+    needed: float  # the confidence it must reach to act
+    source: str  # which reader decided: "fast" (n-grams) or "model" (embedding + MLP)
+
 
 MODES = ("hybrid", "parser", "model")
 AGREEMENT_THRESHOLD = 0.3
@@ -91,38 +106,75 @@ class EdgeUnderstanding:
             if p_talk >= gate.threshold:  # plain talk: no need to pay for the embedding
                 return replace(u, act="none", intents=[], reason="out_of_domain", confidence=1 - p_talk,
                                source="gate")
-        pred = self._model.predict(self._embedder.embed([text.strip()]), [prev_domain])[0]
+        reading = self._read(text.strip(), prev_domain, bare_name, u)
+        pred, source = reading.pred, reading.source
         u.prediction = pred
         verb = next((i.op for i in u.intents if i.op), None)
-        # the model names the device and the parser read a verb that device takes: two
-        # independent readings agree, so less confidence is needed ("把空掉打开")
-        agrees = verb is not None and pred.label != "none" and f"{pred.cap}:{verb}" in self._model.labels
-        # a bare name right after a request of its domain ("晴天" after "放首歌"): the context agrees
-        in_context = bare_name and pred.cap is not None and not u.intents and \
-            load_catalog()[pred.cap].kind == "action" and load_catalog()[pred.cap].domain == prev_domain
-        needed = min(self._model.threshold, AGREEMENT_THRESHOLD) if agrees or in_context else self._model.threshold
+        in_context = self._in_context(pred, u, bare_name, prev_domain)
+        needed = reading.needed
+        if (self._agrees(pred, u) or in_context) and source == "model":
+            needed = min(needed, AGREEMENT_THRESHOLD)  # two readings agree: less confidence is needed
         if pred.label == "none" or pred.confidence < needed:
             if self.mode == "model" or u.act in ("none", "clarify"):
                 reason = "out_of_domain" if pred.label == "none" else "low_confidence"
                 return replace(u, act="none", intents=[], reason=reason, confidence=pred.confidence,
-                               source="model", prediction=pred)
+                               source=source, prediction=pred)
             return u  # the parser's half reading stands; the dialog may complete it
         if self.mode == "model" and parser_sure and any(i.cap == pred.cap for i in u.intents):
-            return replace(u, confidence=pred.confidence, source="model", prediction=pred)
+            return replace(u, confidence=pred.confidence, source=source, prediction=pred)
         letters = [ch for ch in text if ch.isalnum()]
         plain = sum(bool(_PLAIN.match(ch)) for ch in letters) >= 0.85 * len(letters)
         if self.mode == "hybrid" and ((not in_context and len(letters) < 2) or not plain):
             # a lone character is noise or a fragment: no model reading of it is a request
             return replace(u, act="none", intents=[], reason="noise", confidence=pred.confidence,
-                           source="model", prediction=pred)
+                           source=source, prediction=pred)
         if self.mode == "hybrid" and verb is not None and not any(i.cap for i in u.intents) \
                 and not _names_device(text, pred.cap, u.lang, prev_domain):
             # "open the glovebox" with a word we lack: the nearest function is the wrong one
             return replace(u, act="none", intents=[], reason="unknown_device", confidence=pred.confidence,
-                           source="model", prediction=pred)
-        return self._from_model(u, pred, text)
+                           source=source, prediction=pred)
+        return self._from_model(u, pred, text, source)
 
-    def _from_model(self, u: Understanding, pred, text: str) -> Understanding:
+    def _read(self, text: str, prev_domain: str | None, bare_name: bool, u: Understanding) -> _Reading:
+        """The fast reader's reading where it suffices (no embedding paid), else the embedding and MLP's.
+        A bare name after a request that takes one goes to the embedding, which reads names the
+        n-grams never saw ("稻香" after "放首歌")."""
+        reader, fast = self._model.fast, self._model.fast_predict(text, prev_domain)
+        name_expected = bare_name and any(_takes_a_name(c) for c in load_catalog().values() if c.domain == prev_domain)
+        if fast is not None and not name_expected:
+            if fast.request <= reader.doubt:  # no request is plausible: routed away as not for the car
+                return _Reading(fast, float("inf"), "fast")
+            if fast.cap is not None and reader.sure(fast.confidence, fast.evidence) \
+                    and self._stands(fast, u, text, prev_domain):
+                return _Reading(fast, reader.threshold, "fast")
+        pred = self._model.predict(self._embedder.embed([text]), [prev_domain])[0]
+        return _Reading(pred, self._model.threshold, "model")
+
+    def _stands(self, fast: Prediction, u: Understanding, text: str, prev_domain: str | None) -> bool:
+        """Alone the fast reader writes only where the parser's verb agrees and, when the parser
+        found no device, the words said name this one: the n-grams of "a little more" or "启动曲速
+        引擎" can point anywhere with high confidence. A query writes nothing."""
+        if fast.op == "query":
+            return True
+        return self._agrees(fast, u, label_ops=True) and \
+            (any(i.cap for i in u.intents) or _names_device(text, fast.cap, u.lang, prev_domain))
+
+    def _agrees(self, pred: Prediction, u: Understanding, label_ops: bool = False) -> bool:
+        """The model names the device and the parser read a verb that device takes: two independent
+        readings agree ("把空掉打开"). `label_ops`: the parser's "more" / "less" count as up / down."""
+        verb = next((i.op for i in u.intents if i.op), None)
+        if verb is None or pred.cap is None:
+            return False
+        return self._model.takes(pred.cap, verb) if label_ops else f"{pred.cap}:{verb}" in self._model.labels
+
+    @staticmethod
+    def _in_context(pred: Prediction, u: Understanding, bare_name: bool, prev_domain: str | None) -> bool:
+        """A bare name right after a request of its domain ("晴天" after "放首歌"): the context agrees."""
+        cap = load_catalog().get(pred.cap or "")
+        return bare_name and cap is not None and not u.intents and cap.kind == "action" \
+            and cap.domain == prev_domain
+
+    def _from_model(self, u: Understanding, pred: Prediction, text: str, source: str) -> Understanding:
         """The model's intent, with whatever values and seats the parser did read."""
         cap = load_catalog()[pred.cap]
         base = u.intents[0] if u.intents else Intent(cap=None, op=None)
@@ -137,7 +189,12 @@ class EdgeUnderstanding:
                 it.slots = {key: name}
         act = "query" if pred.op == "query" else "command"
         return replace(u, act=act, intents=[it], reason=None, confidence=pred.confidence,
-                       source="model", prediction=pred)
+                       source=source, prediction=pred)
+
+
+def _takes_a_name(cap: Capability) -> bool:
+    """Play, navigate, call: requests whose object is a name, not a device."""
+    return cap.kind == "action" and any(p.get("type") == "text" for p in cap.params.values())
 
 
 def _names_device(text: str, cap_id: str | None, lang: str, prev_domain: str | None) -> bool:

@@ -24,17 +24,18 @@ _QTY = {  # numbers of things that are not cabin settings: "还有20公里", "I'
                      r"|seconds?|secs?|dollars?|bucks|am|pm|o'clock|people|times|th|st|nd|rd|kg|lbs?|pounds?|feet|ft)\b"),
 }
 _NUM = {
-    "zh": re.compile(r"(?<![\d.])(-?\d+(?:\.\d+)?)\s*(%|摄氏度|华氏度|度|℃|°c|°f|°|档|挡|级|格)?"),
+    "zh": re.compile(r"(?<![\d.])(-?\d+(?:\.\d+)?)\s*(%|摄氏度|华氏度|度|℃|°c|°f|°|档|挡|级|格|倍速|倍)?"),
     "en": re.compile(
         r"(?:\b(level|setting|notch|speed|number|position|volume)\s+)?(?<![\w.])(-?\d+(?:\.\d+)?)"
         r"(?:\s*(%|percent|per cent|degrees|degree|deg|°f|°c|°|fahrenheit|celsius|f|c|levels|level"
-        r"|notches|notch|steps|step|clicks|click|bars|bar)\b|\s*(%|°f|°c|°))?"),
+        r"|notches|notch|steps|step|clicks|click|bars|bar|times|x)\b|\s*(%|°f|°c|°))?"),
 }
 _UNITS = {
     "%": "percent", "percent": "percent", "per cent": "percent",
     "度": "deg", "°": "deg", "degree": "deg", "degrees": "deg", "deg": "deg",
     "摄氏度": "celsius", "℃": "celsius", "°c": "celsius", "celsius": "celsius", "c": "celsius",
     "华氏度": "fahrenheit", "°f": "fahrenheit", "fahrenheit": "fahrenheit", "f": "fahrenheit",
+    "倍速": "times", "倍": "times", "times": "times", "x": "times",
 }
 _LEVEL_UNITS = {"档", "挡", "级", "格", "level", "levels", "notch", "notches", "step", "steps",
                 "click", "clicks", "bar", "bars", "setting", "speed"}
