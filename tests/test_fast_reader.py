@@ -31,7 +31,7 @@ def model() -> IntentModel:
 
 
 @pytest.mark.parametrize("text, label", [
-    ("打开空调", "hvac.ac:on"), ("把座椅加热打开", "seat.heating:on"),
+    ("打开天窗", "sunroof.position:on"), ("把座椅加热打开", "seat.heating:on"),
     ("关闭车窗", "window.position:off"),
     ("open the sunroof", "sunroof.position:on"), ("turn off the seat heating", "seat.heating:off"),
     ("close the windows", "window.position:off")])

@@ -86,3 +86,32 @@ def test_turn_it_up_with_nothing_playing_asks_and_with_music_raises_the_volume()
     assert r.outcome == "clarify" and changed == {}
     r, changed = changes("turn it up", {f"{MEDIA}.Action": "PLAY"})
     assert changed[f"{MEDIA}.Volume"] > 40
+
+
+@pytest.mark.parametrize("text,setup,only", [
+    ("put on 101.1 FM", {}, {f"{MEDIA}.Radio.Frequency", f"{MEDIA}.Played.Source", f"{MEDIA}.Action"}),
+    ("set the headlights back to auto", {"Vehicle.Body.Lights.LightSwitch": "OFF"}, {"Vehicle.Body.Lights.LightSwitch"}),
+    ("wipers faster, it's really coming down now", {"Vehicle.Body.Windshield.Front.Wiping.Mode": "SLOW"},
+     {"Vehicle.Body.Windshield.Front.Wiping.Mode"}),
+    ("后排冷气太足了，给我这边温度调高点", {}, {"Vehicle.Cabin.HVAC.Station.Row2.Driver.Temperature"}),
+    ("切回蓝牙音乐，听我手机里的", {f"{MEDIA}.Played.Source": "FM"}, {f"{MEDIA}.Played.Source"}),
+])
+def test_only_the_function_asked_for_changes(text, setup, only):
+    r, changed = changes(text, setup, zone="Row2.DriverSide" if "后排" in text else None)
+    assert set(changed) <= only and changed, changed
+
+
+def test_a_new_programme_keeps_a_running_massage_as_strong():
+    seat = "Vehicle.Cabin.Seat.Row1.DriverSide.Massage"
+    r, changed = changes("按摩模式换成揉捏的", {f"{seat}.Level": 60})
+    assert changed == {f"{seat}.TypeActive": "KNEAD"}
+
+
+def test_folding_the_back_seats_is_not_folding_the_mirrors():
+    r, changed = changes("fold the back seats flat, I need to fit a bike")
+    assert changed == {}
+
+
+def test_a_bare_number_after_a_hesitation_is_the_new_value():
+    r, changed = changes("hmm, actually 19", before=("turn the AC on", "make it 20"))
+    assert changed == {TEMP: 19.0}

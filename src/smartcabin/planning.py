@@ -195,6 +195,11 @@ def plan(intents: list[Intent], vehicle: Vehicle, speaker: str, lang: str = "en"
             result.problems.append(Problem("absent", cap, {"zones": missing}))  # "this car has no fuel door"
             continue
         action.zones = [z for z in action.zones if z not in missing]
+        if it.op == "on" and cap.options_from and any(o.cap == cap.options_from for o in intents):
+            # "按摩模式换成揉捏的": the programme changes; a massage already running keeps its strength
+            action.zones = [z for z in action.zones if not vehicle.get(cap.path(z))]
+            if not action.zones:
+                continue
         problem = _plan_action(action, vehicle, lang == "en")
         if problem is not None:
             result.problems.append(problem)

@@ -147,6 +147,7 @@ _PRESET_DEVICE = {"crack": "window.position", "tilt": "sunroof.position"}
 _REL_OPS = {"up", "down", "more", "less"}
 _SIDED = {"left", "right", "speaker", "rear"}
 _LINKS = set("的把给让")
+_HESITATION = re.compile(r"^\W*((hmm|hm|uh|um|actually|no|wait|oh|嗯|呃|那就|还是)\W*)+")  # "hmm, actually 19": a value
 _WHEN = re.compile(r"的时候")  # "左后的阅读灯": a particle before the device is no unknown verb
 _PRONOUN_IN = re.compile(r"\b(it|them|that)\b|它")  # "tilt it all the way back": a device said before
 _MINE = re.compile(r"\bmy\b|我这边|我这侧|我的")  # "heat my mirror": the phrase says whose
@@ -154,7 +155,7 @@ _FLIP = {"on": "off", "off": "on", "up": "down", "down": "up", "more": "less", "
 _LONG_CLAUSE = {"zh": 14, "en": 8}
 _TALK = {"zh": 3, "en": 5}  # unknown letters around a colour word that make it talk, not a request
 _STATEMENT = {"zh": re.compile(r"\W*(我(?!的|这)|有点|有些|好(?!的)|太|真|这(?!边|个|里)|外面|今天|天气|路上)"),  # said of oneself or the world: a need
-              "en": re.compile(r"\W*(i|we|it|this|that|there|so|kind of|the kids|the baby|he|she|they)\b")}  # a device named in passing in a longer clause is talk, not a request
+              "en": re.compile(r"\W*(i|we|it|this|that|there|so|kind of|the kids|the baby|he|she|they|let us)\b")}  # a device named in passing in a longer clause is talk, not a request
 
 
 def _clause(lex: Lexicon, catalog: dict[str, Capability], text: str, spans: list[Span]) -> Clause:
@@ -323,7 +324,7 @@ def _clause(lex: Lexicon, catalog: dict[str, Capability], text: str, spans: list
         for f in lone:
             f[1].append(_near(f[0], devs, not prefer_before) if f[0] else devs[0])
     bare_number = nums and not ops and not devs and not presets and not colors and not zone_keys and all(
-        n.payload[1] is None for n in nums) and len(text.strip()) > len(nums[0].text) + 2
+        n.payload[1] is None for n in nums) and len(_HESITATION.sub("", text).strip()) > len(nums[0].text) + 2
     if not frames and (nums or presets or colors or mag == "full") and not intents and not bare_number:
         frames.append((None, []))
     if not devs and not nums and not presets and not intents and "too" in tags and zone_keys:
@@ -470,8 +471,9 @@ _ENDING = re.compile(r"\b(anymore|any more|no longer|any longer)\b")
 
 
 def is_statement(lang: str, text: str) -> bool:
-    """Said of oneself or the world ("I need to grab the cable", "我好冷"): a need, not an order."""
-    return _STATEMENT["zh" if lang == "zh" else "en"].match(text) is not None
+    """Said of oneself or the world ("I need to grab the cable", "我好冷"), or a complaint
+    ("后排冷气太足了"): a need, not an order."""
+    return _STATEMENT["zh" if lang == "zh" else "en"].match(text) is not None or _COMPLAINT.search(text) is not None
 
 
 def _verb_position(d: Span, devs: list[Span], text: str, lex: Lexicon) -> bool:

@@ -24,6 +24,7 @@ _LEAD = {
 }
 _MEDIA_LEAD = {"zh": re.compile(r"^(一首|首|一些|一点|点|个|些|首歌|几首)+")}
 _DIGITS = re.compile(r"^\+?[\d\s-]{3,}$")
+_FREQUENCY = re.compile(r"^(fm\s*)?\d{2,3}(\.\d)?\s*(fm|mhz|am|兆赫)?$|^(调频|fm)\s*\d")
 _NOT_PLACE = re.compile(r"^(\d+(\.\d+)?\s*(度|%|档)|掉|了|吧|掉吧|哪|什么地方|的|时候|where\b|somewhere\b)")
 _BARE_NAV = {"go", "head", "take me", "take us", "回"}
 
@@ -140,6 +141,8 @@ def free_text_intent(lex: "Lexicon", clause: str, spans: list[Any]) -> Intent | 
             else:
                 if any(s.tag == "phrase" and any(p.get("cap") == "media.source" for p in s.payload) for s in spans):
                     return None  # "play music from my phone over bluetooth": a source, not a title
+                if _FREQUENCY.match(rest):
+                    return None  # "put on 101.1 FM": a station, tuned by the radio
                 if any(s.tag == "num" and s.payload[1] == "times" for s in spans):
                     return None  # "play the podcast at 1.5x speed": a speed, not a title
                 lead = _MEDIA_LEAD.get(lex.lang)

@@ -311,7 +311,7 @@ def catalog_zoned(cap: str | None) -> bool:
     return bool(c and c.zones)
 
 
-_PRONOUN = {"zh": re.compile(r"它|这个|那个|一样"), "en": re.compile(r"\b(it|them|that|those|this|one|ones)\b")}
+_PRONOUN = {"zh": re.compile(r"它|这个|那个|一样"), "en": re.compile(r"\b(it|them|that|those|this|one|ones|her|him)\b")}
 
 
 def _inherit(clauses: list[Clause], lang: str) -> None:
