@@ -115,3 +115,27 @@ def test_folding_the_back_seats_is_not_folding_the_mirrors():
 def test_a_bare_number_after_a_hesitation_is_the_new_value():
     r, changed = changes("hmm, actually 19", before=("turn the AC on", "make it 20"))
     assert changed == {TEMP: 19.0}
+
+
+@pytest.mark.parametrize("text", [
+    "haha did you hear the radio guy, 'roll down your windows and feel the breeze', so cheesy",
+    "刚才广播里那主持人说摇下车窗感受春风 哈哈 笑死",
+])
+def test_a_command_quoted_from_someone_else_changes_nothing(text):
+    r, changed = changes(text)
+    assert changed == {}
+
+
+@pytest.mark.parametrize("text,setup,want", [
+    ("后面那车开远光晃死了 后挡遮阳帘升起来", {}, {"Vehicle.Cabin.RearShade.Position", "Vehicle.Cabin.RearShade.IsOpen"}),
+    ("雨刮吵死了 关了", {"Vehicle.Body.Windshield.Front.Wiping.Mode": "SLOW"}, {"Vehicle.Body.Windshield.Front.Wiping.Mode"}),
+    ("导航一直叨叨叨的 给它静音", {}, {"Vehicle.Cabin.Infotainment.Navigation.Mute"}),
+    ("调到FM九十九点六", {}, {f"{MEDIA}.Radio.Frequency", f"{MEDIA}.Played.Source", f"{MEDIA}.Action"}),
+    ("this guy talks so slowly, play it at one and a half speed", {}, {f"{MEDIA}.Played.PlaybackRate"}),
+    ("leave the sunroof open, just close the shade", {"Vehicle.Cabin.Sunroof.Position": 40,
+                                                      "Vehicle.Cabin.Sunroof.Shade.Position": 100},
+     {"Vehicle.Cabin.Sunroof.Shade.Position", "Vehicle.Cabin.Sunroof.Shade.IsOpen"}),
+])
+def test_the_device_meant_and_only_it_changes(text, setup, want):
+    r, changed = changes(text, setup)
+    assert changed and set(changed) <= want, changed

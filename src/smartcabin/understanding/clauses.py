@@ -25,7 +25,7 @@ def segments(lex: Lexicon, text: str, spans: list[Span]) -> list[tuple[int, int]
     conjunction only when content follows it."""
     cuts = [(m.start(), m.end()) for m in _STRONG_BREAK.finditer(text)
             if not (m.group(0) == "." and m.start() > 0 and text[m.start() - 1].isdigit())]
-    cuts += [(m.start(), m.end()) for m in _CJK_GAP.finditer(text)]
+    cuts += [(m.start(), m.end()) for m in _CJK_GAP.finditer(text)]  # ("周杰伦的 稻香" stays one)
     for s in spans:
         if s.tag != "sep":
             continue
@@ -154,13 +154,14 @@ _MINE = re.compile(r"\bmy\b|我这边|我这侧|我的")  # "heat my mirror": th
 _FLIP = {"on": "off", "off": "on", "up": "down", "down": "up", "more": "less", "less": "more"}
 _LONG_CLAUSE = {"zh": 14, "en": 8}
 _TALK = {"zh": 3, "en": 5}  # unknown letters around a colour word that make it talk, not a request
-_STATEMENT = {"zh": re.compile(r"\W*(我(?!的|这)|有点|有些|好(?!的)|太|真|这(?!边|个|里)|外面|今天|天气|路上)"),  # said of oneself or the world: a need
+_STATEMENT = {"zh": re.compile(r"\W*(我(?!的|这)|有点|有些|好(?!的)|太|真|这(?!边|个|里)|外面|今天|天气|天黑|天亮|路上|看不清|看不见|听不清)"),  # said of oneself or the world: a need
               "en": re.compile(r"\W*(i|we|it|this|that|there|so|kind of|the kids|the baby|he|she|they|let us)\b")}  # a device named in passing in a longer clause is talk, not a request
 
 
 def _clause(lex: Lexicon, catalog: dict[str, Capability], text: str, spans: list[Span]) -> Clause:
     tags = {s.tag for s in spans}
-    if "other" in tags and not any(s.tag in ("op", "phrase") and s.text not in ("on", "off") for s in spans):
+    if "other" in tags and not any(s.tag in ("op", "phrase") and s.text not in ("on", "off", "开", "关") for s in spans) \
+            and free_text_intent(lex, text, spans) is None:  # "call John on his mobile" is a call
         return Clause([], [], tags, False)  # "the guy behind me has his brights on": a report, not a request
     short = lex.raw.get("short_only", ())
     if short and clause_len(lex.lang, text) > 4:  # "I can't see the next lane" is no skip
@@ -240,6 +241,7 @@ def _clause(lex: Lexicon, catalog: dict[str, Capability], text: str, spans: list
     seats = _seats(zone_keys)
     prefer_before = lex.lang == "en"
 
+    complaint = False  # the clause's verb is a complaint's direction, not a word said
     # Negation flips the verb after it: "别开空调" turns it off; "don't close it" does nothing.
     negated = {id(op) for op in ops if any(0 <= op.start - n.end <= 2 for n in neg)}
     declined = False
@@ -284,7 +286,13 @@ def _clause(lex: Lexicon, catalog: dict[str, Capability], text: str, spans: list
             direction = first.op if first.op in _REL_OPS else "off" if (
                 first.op == "off" or first.preset == "off") else "on"
             intents = [i for i in intents if i not in moved]
-            ops = ops or [Span(0, 0, "op", direction, "")]
+            voices = lex.raw.get("voices", {})
+            silenced = [voices[d.payload] for d in devs if d.payload in voices]
+            if first.preset == "off" and first.cap in with_unit("percent") and silenced:
+                intents, devs, ops = [Intent(cap=silenced[0], op="off", clause=text)], [], []  # "导航…给它静音"
+            else:
+                complaint = not ops and all(i.implied for i in moved)
+                ops = ops or [Span(0, 0, "op", direction, "")]
     owners = {s.payload for s in spans if s.tag == "opt"}
     opt = next((s for s in spans if s.tag == "opt"), None)
     if not devs and not intents and not nums and len(owners) == 1 and opt is not None and any(
@@ -403,8 +411,8 @@ def _clause(lex: Lexicon, catalog: dict[str, Capability], text: str, spans: list
                 elif neg and catalog[it.cap].safety == "lock":
                     declined = True  # "别锁了": don't lock, which is not "unlock"
                     continue
-                elif neg:
-                    it.op = "off"  # "不用导航了", "空调不用了"
+                elif neg and not _STATEMENT[lex.lang].match(text):
+                    it.op = "off"  # "不用导航了", "空调不用了"; "I can't see over the hood" is no order
                 elif clause_len(lex.lang, text) > _LONG_CLAUSE[lex.lang]:
                     continue
                 else:
@@ -416,6 +424,8 @@ def _clause(lex: Lexicon, catalog: dict[str, Capability], text: str, spans: list
             if op == "on" and it.preset is None and it.value is None and any(
                     f[0] is not None and f[0].payload in ("set",) and dev in f[1] for f in frames):
                 continue  # "打开车窗到一半": the target covers the opening
+            if complaint and op_span is not None and not op_span.text:
+                it.implied = it.named = True  # "雨刮吵死了": the need, said of its device
             intents.append(it)
             if dev is not None:
                 where[id(it)] = dev.start
@@ -425,8 +435,10 @@ def _clause(lex: Lexicon, catalog: dict[str, Capability], text: str, spans: list
     unknown_verb = any(ch.isalnum() and ch not in _LINKS for i, ch in enumerate(text[:first_dev])
                        if not any(s.start <= i < s.end for s in spans))
     explicit = bool(ops) and any(o.text for o in ops) or bool(devs)
-    remark = not explicit and not nums and (bool(presets) or _STATEMENT[lex.lang].match(text) is not None
-                                            or _COMPLAINT.search(text) is not None)
+    said_of = _STATEMENT[lex.lang].match(text) is not None or _COMPLAINT.search(text) is not None
+    comparative = bool(ops) and all(o.payload in ("more", "less") for o in ops) and not devs
+    remark = (not explicit or comparative and said_of) and not nums and (bool(presets) or said_of)
+    # ("it's more relaxing" beside "make the ambient lighting blue": a reason, its "more" no order)
     return Clause(intents, bare, tags, question, unknown_verb, (declined or lead_neg) and not intents and not bare,
                   explicit, remark)
 
@@ -466,7 +478,7 @@ def _drop_subject(intents: list[Intent], where: dict[int, int], ops: list[Span],
 
 
 # a phrase that complains ("离方向盘太远了", "too bright") is the reason for a command said beside it
-_COMPLAINT = re.compile(r"太|\btoo\b")
+_COMPLAINT = re.compile(r"太|死了|死我了|\btoo\b")
 _ENDING = re.compile(r"\b(anymore|any more|no longer|any longer)\b")
 
 

@@ -55,6 +55,8 @@ def parse(text: str, lang: str | None = None) -> Understanding:
         return Understanding(text=raw, lang=lang, act="none", reason="empty" if not text else "noise")
     mixed = lang == "zh" and _LATIN.search(text) is not None
     lex = load_lexicon("mixed" if mixed or (lang == "en" and _CJK_CHAR.search(text)) else lang)
+    if _reported(text, lang):
+        return Understanding(text=raw, lang=lang, act="none", reason="chitchat")  # someone else's words
     if lex.unsupported is not None and lex.unsupported.search(text):
         # "第三排座椅加热打开", "后排电视打开，给孩子看动画片": a thing this car lacks, named anywhere,
         # is the whole request; never the nearest function it has
@@ -230,6 +232,16 @@ def _corrected(lex, text: str, lang: str, raw: str) -> Understanding | None:
     return Understanding(text=raw, lang=lang, act="command", intents=before.intents[:-1] + fixed[:1])
 
 
+_REPORTED = {"zh": re.compile(r"(主持人|广播里?|电台里?|收音机里?|新闻里?|他|她|他们|有人|别人|那人)(刚才)?说(?!话|明|书)"),
+             "en": re.compile(r"\b(said|says|saying|heard|hear)\b[^'\"“]*['\"“][^'\"”]+['\"”]")}
+
+
+def _reported(text: str, lang: str) -> bool:
+    """"刚才广播里主持人说摇下车窗", "did you hear the radio guy, 'roll down your windows'": a
+    command quoted from someone else is no request."""
+    return _REPORTED["zh" if lang == "zh" else "en"].search(text) is not None
+
+
 def _drop_remarks(clauses: list[Clause]) -> None:
     """Beside a command, a clause that only states a need or a report is its reason:
     "天窗关上吧，好像要下雨了", "lock the rear windows, the kids keep playing with them" (it
@@ -276,7 +288,8 @@ def _drop_implied(intents: list[Intent]) -> list[Intent]:
     if any(not i.implied for i in intents):
         for it in intents:  # "turn it down, it's way too loud": the need names what "it" is
             if not it.implied and it.cap is None and not it.too and len({n.cap for n in needs}) == 1 \
-                    and it.op != "off":  # "关上吧，太吵了" closes what was said before; "降下来一点" is the seat's
+                    and (it.op != "off" or needs[0].named):
+                # "关上吧，太吵了" closes what was said before; "降下来一点" is the seat's; "雨刮吵死了，关了"
                 it.cap = needs[0].cap
                 if it.op == "on" and needs[0].op in ("up", "down", "more", "less"):
                     it.op = needs[0].op  # "座椅太高了，降下来一点": the complaint says which way

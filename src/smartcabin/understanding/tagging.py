@@ -28,14 +28,14 @@ _NUM = {
     "en": re.compile(
         r"(?:\b(level|setting|notch|speed|number|position|volume)\s+)?(?<![\w.])(-?\d+(?:\.\d+)?)"
         r"(?:\s*(%|percent|per cent|degrees|degree|deg|°f|°c|°|fahrenheit|celsius|f|c|levels|level"
-        r"|notches|notch|steps|step|clicks|click|bars|bar|times|x)\b|\s*(%|°f|°c|°))?"),
+        r"|notches|notch|steps|step|clicks|click|bars|bar|times|x speed|x|speed)\b|\s*(%|°f|°c|°))?"),
 }
 _UNITS = {
     "%": "percent", "percent": "percent", "per cent": "percent",
     "度": "deg", "°": "deg", "degree": "deg", "degrees": "deg", "deg": "deg",
     "摄氏度": "celsius", "℃": "celsius", "°c": "celsius", "celsius": "celsius", "c": "celsius",
     "华氏度": "fahrenheit", "°f": "fahrenheit", "fahrenheit": "fahrenheit", "f": "fahrenheit",
-    "倍速": "times", "倍": "times", "times": "times", "x": "times",
+    "倍速": "times", "倍": "times", "times": "times", "x": "times", "x speed": "times", "speed": "times",
 }
 _LEVEL_UNITS = {"档", "挡", "级", "格", "level", "levels", "notch", "notches", "step", "steps",
                 "click", "clicks", "bar", "bars", "setting", "speed"}
@@ -58,6 +58,8 @@ def _numbers(lang: str, text: str) -> list[Span]:
         unit = _UNITS.get(unit_word or "")
         if (unit_word in _LEVEL_UNITS) or (prefix in _LEVEL_UNITS):
             unit = "level"
+        if unit_word == "speed" and "." in raw:
+            unit = "times"  # "play it at 1.5 speed": a playback rate, not fan speed 1
         if prefix == "volume":
             unit = unit or "percent"
         spans.append(Span(m.start(), m.end(), "num", (float(raw), unit), m.group(0)))
@@ -70,8 +72,8 @@ _BONUS = {"dev": 0.1, "adev": 0.1, "phrase": 0.1, "artist": 0.05}  # ties go to 
 
 def _ascii_bounded(text: str, i: int, j: int) -> bool:
     """In Chinese or mixed text an English word must still be a whole word ("ac" not in "back")."""
-    def word(ch: str) -> bool:
-        return ch.isascii() and (ch.isalnum() or ch == "'")
+    def word(ch: str) -> bool:  # a digit ends an English word: "fm99.6" names the FM band
+        return ch.isascii() and (ch.isalpha() or ch == "'")
     return not (word(text[i]) and i > 0 and word(text[i - 1])) and not (
         word(text[j - 1]) and j < len(text) and word(text[j]))
 

@@ -22,6 +22,7 @@ class Intent:
     slots: dict[str, str] = field(default_factory=dict)  # text params: track, place, contact, color
     too: bool = False  # "the passenger side too": repeat the last action elsewhere
     implied: bool = False  # from a need ("有点热"), not a command: an explicit one wins
+    named: bool = False  # the need names its device ("雨刮吵死了"): a bare "关了" beside it means that device
     alts: tuple[str, ...] = ()  # a device word that names one of several ("亮度"): context picks
     clause: str = ""  # the clause said, for words whose meaning needs the capability (options)
 
