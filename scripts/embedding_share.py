@@ -7,8 +7,8 @@ a cache) and the hybrid edge understanding, one Assistant per case as in `smartc
 An embedding is counted when the engine computes one (a cache miss). The p99 target of
 10 ms on one core allows fewer than about 1 % of turns to pay for it.
 
-data/holdout4 and data/holdout5 are untouched hold-outs: only aggregate counts are printed for
-every set, never a sentence.
+Hold-outs may be untouched (see each README): only aggregate counts are printed for every
+set, never a sentence.
 """
 from __future__ import annotations
 
@@ -29,7 +29,8 @@ from smartcabin.vehicle import SimulatedVehicle
 
 SETS = {"eval": "data/eval/*.jsonl", "holdout2": "data/holdout2/*.jsonl",
         "holdout3": "data/holdout3/*.jsonl", "holdout4": "data/holdout4/*.jsonl",
-        "holdout5": "data/holdout5/*.jsonl"}
+        "holdout5": "data/holdout5/*.jsonl", "holdout6": "data/holdout6/*.jsonl",
+        "holdout7": "data/holdout7/*.jsonl"}
 
 
 @dataclass
@@ -88,7 +89,10 @@ def main() -> None:
         raise SystemExit(f"model unavailable: {edge.model_error}")
     total = Share()
     for name, pattern in SETS.items():
-        share = measure(edge, counting, sorted(glob.glob(pattern)))
+        files = sorted(glob.glob(pattern))
+        if not files:
+            continue
+        share = measure(edge, counting, files)
         print(share.line(name))  # aggregate counts only: hold-out sentences are never shown
         total.turns += share.turns
         total.embeddings += share.embeddings
