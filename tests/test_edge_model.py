@@ -136,3 +136,15 @@ def test_train_writes_a_loadable_model_from_a_small_set(tmp_path, monkeypatch, h
     assert report.examples == 30 and model.w1.shape[0] == 384 + len(model.domains)
     again = train_mod.train(tmp_path / "m2.npz", seed=1, cache=tmp_path / "cache.npz", progress=lambda *_: None)
     assert np.array_equal(IntentModel.load(tmp_path / "m2.npz").w2, model.w2) and again.examples == 30
+
+
+def test_eval_with_another_model_file_needs_no_mode(tmp_path):
+    case = {"id": "t-1", "lang": "en", "turns": [{"text": "open the sunroof"}],
+            "expect": {"Vehicle.Cabin.Sunroof.Position": 100}}
+    cases = tmp_path / "cases.jsonl"
+    cases.write_text(json.dumps(case) + "\n", encoding="utf-8")
+    model = REPO / "src" / "smartcabin" / "data" / "model" / "intent.npz"
+    out = subprocess.run([sys.executable, "-m", "smartcabin", "eval", str(cases), "--model", str(model)],
+                         cwd=REPO, capture_output=True, text=True)
+    assert out.returncode == 0, out.stderr
+    assert "passed 1" in out.stdout
