@@ -222,7 +222,9 @@ class Assistant:
         if u.act == "none" and u.reason == "declined" and u.deny and self.memory.undo_stack:
             return self._undo(t)  # "算了，先别锁了" right after locking: take it back
         if u.act == "none":
-            t.outcome, t.parts = "no_action", [p[f"none_{u.reason or 'chitchat'}"]]
+            # an injected turn is refused as a whole, its harmless part too: never a partial action
+            t.outcome = "refused" if u.reason == "injection" and any(i.cap for i in u.intents) else "no_action"
+            t.parts = [p[f"none_{u.reason or 'chitchat'}"]]
             return []
         intents = resolve(u.intents, self.memory, u.lang, playing=self._playing())
         if intents is None and _long(u):

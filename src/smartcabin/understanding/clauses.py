@@ -154,7 +154,7 @@ _MINE = re.compile(r"\bmy\b|我这边|我这侧|我的")  # "heat my mirror": th
 _FLIP = {"on": "off", "off": "on", "up": "down", "down": "up", "more": "less", "less": "more"}
 _LONG_CLAUSE = {"zh": 14, "en": 8}
 _TALK = {"zh": 3, "en": 5}  # unknown letters around a colour word that make it talk, not a request
-_STATEMENT = {"zh": re.compile(r"\W*(我(?!的|这)|有点|有些|好(?!的)|太|真|这(?!边|个|里)|外面|今天|天气|天黑|天亮|路上|看不清|看不见|听不清)"),  # said of oneself or the world: a need
+_STATEMENT = {"zh": re.compile(r"\W*(我(?!的|这|要|想|需要)|有点|有些|好(?!的)|太|真|这(?!边|个|里)|外面|今天|天气|天黑|天亮|路上|看不清|看不见|听不清|下雨了|下雪了|起雾了)"),  # said of oneself or the world: a need
               "en": re.compile(r"\W*(i|we|it|this|that|there|so|kind of|the kids|the baby|he|she|they|let us)\b")}  # a device named in passing in a longer clause is talk, not a request
 
 

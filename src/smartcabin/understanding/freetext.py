@@ -25,7 +25,7 @@ _LEAD = {
 _MEDIA_LEAD = {"zh": re.compile(r"^(一首|首|一些|一点|点|个|些|首歌|几首)+")}
 _DIGITS = re.compile(r"^\+?[\d\s-]{3,}$")
 _FREQUENCY = re.compile(r"^(fm\s*)?\d{2,3}(\.\d)?\s*(fm|mhz|am|兆赫)?$|^(调频|fm)\s*\d")
-_NOT_PLACE = re.compile(r"^(\d+(\.\d+)?\s*(度|%|档)|掉|了|吧|掉吧|哪|什么地方|的|时候|一直|where\b|somewhere\b)")
+_NOT_PLACE = re.compile(r"^(\d+(\.\d+)?\s*(度|%|档)|掉|了|吧|掉吧|哪|什么地方|的|时候|一直|换个|换成|where\b|somewhere\b)")
 _BARE_NAV = {"go", "head", "take me", "take us", "回"}
 
 
