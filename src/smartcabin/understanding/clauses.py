@@ -146,16 +146,16 @@ _NEED_CAPS = {"hvac.temperature", "hvac.fan", "media.volume", "screen.brightness
 _PRESET_DEVICE = {"crack": "window.position", "tilt": "sunroof.position"}
 _REL_OPS = {"up", "down", "more", "less"}
 _SIDED = {"left", "right", "speaker", "rear"}
-_LINKS = set("的把给让")
+_LINKS = set("的把给让")  # "左后的阅读灯": a particle before the device is no unknown verb
 _HESITATION = re.compile(r"^\W*((hmm|hm|uh|um|actually|no|wait|oh|嗯|呃|那就|还是)\W*)+")  # "hmm, actually 19": a value
-_WHEN = re.compile(r"的时候")  # "左后的阅读灯": a particle before the device is no unknown verb
+_WHEN = re.compile(r"的时候")  # "导航的时候屏幕老是黑掉": the device before it names the moment
 _PRONOUN_IN = re.compile(r"\b(it|them|that)\b|它")  # "tilt it all the way back": a device said before
 _MINE = re.compile(r"\bmy\b|我这边|我这侧|我的")  # "heat my mirror": the phrase says whose
 _FLIP = {"on": "off", "off": "on", "up": "down", "down": "up", "more": "less", "less": "more"}
-_LONG_CLAUSE = {"zh": 14, "en": 8}
+_LONG_CLAUSE = {"zh": 14, "en": 8}  # a device named in passing in a longer clause is talk, not a request
 _TALK = {"zh": 3, "en": 5}  # unknown letters around a colour word that make it talk, not a request
 _STATEMENT = {"zh": re.compile(r"\W*(我(?!的|这|要|想|需要)|有点|有些|好(?!的)|太|真|这(?!边|个|里)|外面|今天|天气|天黑|天亮|路上|看不清|看不见|听不清|下雨了|下雪了|起雾了)"),  # said of oneself or the world: a need
-              "en": re.compile(r"\W*(i|we|it|this|that|there|so|kind of|the kids|the baby|he|she|they|let us)\b")}  # a device named in passing in a longer clause is talk, not a request
+              "en": re.compile(r"\W*(i|we|it|this|that|there|so|kind of|the kids|the baby|he|she|they|let us)\b")}
 
 
 def _clause(lex: Lexicon, catalog: dict[str, Capability], text: str, spans: list[Span]) -> Clause:
@@ -184,9 +184,9 @@ def _clause(lex: Lexicon, catalog: dict[str, Capability], text: str, spans: list
     covered = [(p.start, p.end) for p in phrase_spans]
     inside = lambda s: any(a <= s.start and s.end <= b for a, b in covered)
     devs = [s for s in spans if s.tag == "dev" and not inside(s)]
-    when = _WHEN.search(text)
-    if when:  # "导航的时候屏幕老是黑掉", "when I'm on the phone …": the device before "when" is the moment
-        devs = [d for d in devs if not (lex.lang == "zh" and d.end <= when.start())]
+    when = _WHEN.search(text) if lex.lang == "zh" else None
+    if when:  # "导航的时候屏幕老是黑掉": the device before "的时候" is the moment, not the request
+        devs = [d for d in devs if d.end > when.start()]
     devs += [Span(s.start, s.end, "dev", s.payload[0], s.text) for s in spans if s.tag == "adev" and not inside(s)]
     alts = {s.start: s.payload for s in spans if s.tag == "adev"}
     for d in list(devs):
@@ -435,7 +435,7 @@ def _clause(lex: Lexicon, catalog: dict[str, Capability], text: str, spans: list
     unknown_verb = any(ch.isalnum() and ch not in _LINKS for i, ch in enumerate(text[:first_dev])
                        if not any(s.start <= i < s.end for s in spans))
     explicit = bool(ops) and any(o.text for o in ops) or bool(devs)
-    said_of = _STATEMENT[lex.lang].match(text) is not None or _COMPLAINT.search(text) is not None
+    said_of = is_statement(lex.lang, text)
     comparative = bool(ops) and all(o.payload in ("more", "less") for o in ops) and not devs
     remark = (not explicit or comparative and said_of) and not nums and (bool(presets) or said_of)
     # ("it's more relaxing" beside "make the ambient lighting blue": a reason, its "more" no order)

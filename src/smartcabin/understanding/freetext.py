@@ -181,7 +181,7 @@ def _nav(lex: "Lexicon", verb: str, place: str) -> Intent | None:
     if place in work:
         return Intent(cap="navigation.go", op="on", slots={"place": "WORK"})
     if not place or verb.strip() in _BARE_NAV or _NOT_PLACE.match(place) or "会儿" in place \
-            or place.startswith(lex.words.get("not_places", ()) or ("\0",)):
+            or place.startswith(lex.words.get("not_places", ())):
         return None  # "找个东西": looking for something in the car
     return Intent(cap="navigation.go", op="on", slots={"place": place})
 

@@ -35,7 +35,7 @@ _UNITS = {
     "度": "deg", "°": "deg", "degree": "deg", "degrees": "deg", "deg": "deg",
     "摄氏度": "celsius", "℃": "celsius", "°c": "celsius", "celsius": "celsius", "c": "celsius",
     "华氏度": "fahrenheit", "°f": "fahrenheit", "fahrenheit": "fahrenheit", "f": "fahrenheit",
-    "倍速": "times", "倍": "times", "times": "times", "x": "times", "x speed": "times", "speed": "times",
+    "倍速": "times", "倍": "times", "times": "times", "x": "times", "x speed": "times",
 }
 _LEVEL_UNITS = {"档", "挡", "级", "格", "level", "levels", "notch", "notches", "step", "steps",
                 "click", "clicks", "bar", "bars", "setting", "speed"}
