@@ -115,7 +115,7 @@ def add_experiment() -> None:
         print("|---|---|---|---|")
         for label, path in (("base", base), ("adapted with --add", adapted)):
             model = IntentModel.load(path)
-            preds = model.predict(process_embedder().embed([e.text for e in truth]), [e.prev_domain for e in truth])
+            preds = model.predict(process_embedder(model.embed_layers).embed([e.text for e in truth]), [e.prev_domain for e in truth])
             intent_acc = sum(p.label == e.label for p, e in zip(preds, truth)) / len(truth)
             accs = [run(test, EdgeUnderstanding(m, path))[1] for m in ("model", "hybrid")]
             print(f"| {label} | {intent_acc:.1%} | {accs[0]:.1%} | {accs[1]:.1%} |")

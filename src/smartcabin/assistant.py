@@ -64,15 +64,17 @@ class _Turn:
 DEFAULT_MODE = "hybrid"  # parser first, the learned model when the parser has no reading
 _HANDOFF = {"chitchat", "question", "out_of_domain", "low_confidence", "llm_request"}  # for the LLM tier
 _LLM_VERDICTS = ("confirm", "refused", "clarify", "failed")  # a model's action that did not run, by weight
-_instances: dict[str, EdgeUnderstanding] = {}
+_instances: dict[tuple[str, Path | None], EdgeUnderstanding] = {}
 
 
-def understanding_for(mode: str) -> EdgeUnderstanding:
-    """One model per process and mode, however many conversations."""
-    if mode not in _instances:
-        _instances[mode] = EdgeUnderstanding(mode)
-        _instances[mode].warm_up()
-    return _instances[mode]
+def understanding_for(mode: str, model: Path | None = None) -> EdgeUnderstanding:
+    """One model per process, mode and model file (None: the packaged one), however many
+    conversations; loaded and warmed here, at start, not in the first turn."""
+    key = (mode, model)
+    if key not in _instances:
+        _instances[key] = EdgeUnderstanding(mode, model)
+        _instances[key].warm_up()
+    return _instances[key]
 
 
 def _long(u: Understanding) -> bool:

@@ -67,11 +67,15 @@ def unseen(cases: list[dict[str, Any]]) -> list[dict[str, Any]]:
     return out
 
 
-def run_turns(cases: list[dict[str, Any]], rounds: int, mode: str = "parser") -> tuple[list[float], dict[str, list[int]], int]:
-    """Per-turn latencies over the corpus, and reply lengths of single-action executed turns."""
-    from .assistant import Assistant
+def run_turns(cases: list[dict[str, Any]], rounds: int, mode: str = "parser",
+              model: Path | None = None) -> tuple[list[float], dict[str, list[int]], int]:
+    """Per-turn latencies over the corpus, and reply lengths of single-action executed turns.
+    `model`: an intent model file other than the packaged one."""
+    from .assistant import Assistant, understanding_for
     from .reminders import ReminderStore
     from .vehicle import SimulatedVehicle
+
+    edge = understanding_for(mode, model)
 
     latencies: list[float] = []
     lengths: dict[str, list[int]] = {"zh": [], "en": []}
@@ -79,7 +83,7 @@ def run_turns(cases: list[dict[str, Any]], rounds: int, mode: str = "parser") ->
     store = ReminderStore(Path(tempfile.mkdtemp()) / "reminders.json")  # never the user's own
     for r in range(rounds):
         for case in cases:
-            assistant = Assistant(SimulatedVehicle(case.get("setup") or {}), mode=mode, reminders=store)
+            assistant = Assistant(SimulatedVehicle(case.get("setup") or {}), understanding=edge, reminders=store)
             for turn in case.get("turns", []):
                 result = assistant.turn(turn.get("text", ""), zone=turn.get("zone"))
                 latencies.append(result.latency_ms)
@@ -94,7 +98,8 @@ def _quantiles(lat: list[float]) -> dict[str, float]:
     return {q: round(percentile(lat, v), 3) for q, v in (("p50", 0.5), ("p95", 0.95), ("p99", 0.99), ("max", 1.0))}
 
 
-def run(corpus: list[Path], rounds: int = 3, mode: str = "parser", cores: int = 1, warm: bool = False) -> dict[str, Any]:
+def run(corpus: list[Path], rounds: int = 3, mode: str = "parser", cores: int = 1, warm: bool = False,
+        model: Path | None = None) -> dict[str, Any]:
     """Default protocol: sentences the process has never seen, caches empty, the first turn
     after start counted. `warm` adds the old figure (repeated sentences, warmed caches)."""
     cold = cold_start()
@@ -102,10 +107,10 @@ def run(corpus: list[Path], rounds: int = 3, mode: str = "parser", cores: int = 
     cases = load_cases(corpus)
     fresh = unseen(cases)
     gc.collect()
-    lat, lengths, model_turns = run_turns(fresh, 1, mode)  # no warm-up: the first turn counts
+    lat, lengths, model_turns = run_turns(fresh, 1, mode, model)  # no warm-up: the first turn counts
     warm_lat: list[float] = []
     if warm:
-        warm_lat, _, _ = run_turns(cases, rounds, mode)  # every sentence now repeats
+        warm_lat, _, _ = run_turns(cases, rounds, mode, model)  # every sentence now repeats
     rss_mb = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
     return {
         "machine": f"{platform.machine()}, {os.cpu_count()} cores, Python {platform.python_version()}, {pinning}",
@@ -125,8 +130,8 @@ def run(corpus: list[Path], rounds: int = 3, mode: str = "parser", cores: int = 
 
 
 def main(corpus: list[Path], rounds: int, as_json: bool, mode: str = "parser", cores: int = 1,
-         warm: bool = False) -> int:
-    result = run(corpus, rounds, mode, cores, warm)
+         warm: bool = False, model: Path | None = None) -> int:
+    result = run(corpus, rounds, mode, cores, warm, model)
     if as_json:
         print(json.dumps(result, indent=2))
         return 0

@@ -85,7 +85,8 @@ def cmd_eval(args: argparse.Namespace) -> int:
 def cmd_bench(args: argparse.Namespace) -> int:
     from .bench import main as bench_main
 
-    return bench_main(_corpus(args.files), args.rounds, args.json, args.mode, args.cores, args.warm)
+    return bench_main(_corpus(args.files), args.rounds, args.json, args.mode, args.cores, args.warm,
+                      Path(args.model) if args.model else None)
 
 
 def cmd_catalog(args: argparse.Namespace) -> int:
@@ -111,7 +112,7 @@ def cmd_train(args: argparse.Namespace) -> int:
         extra += read_logs(Path(path))
         print(f"{path}: {len(extra)} labelled lines")
     out = Path(args.out) if args.out else Path(__file__).parent / "data" / "model" / "intent.npz"
-    train(out, seed=args.seed, extra=extra, cache=Path(args.cache) if args.cache else None)
+    train(out, seed=args.seed, extra=extra, cache=Path(args.cache) if args.cache else None, layers=args.layers)
     print(f"model written to {out}")
     return 0
 
@@ -174,6 +175,7 @@ def main(argv: list[str] | None = None) -> int:
     p.add_argument("--mode", choices=("hybrid", "parser", "model"), default="hybrid")
     p.add_argument("--cores", type=int, default=1, help="CPU cores the benchmark may use (default 1)")
     p.add_argument("--warm", action="store_true", help="also the warm figure: repeated sentences, filled caches")
+    p.add_argument("--model", help="an intent model file other than the packaged one")
     p.add_argument("--json", action="store_true")
     p.set_defaults(func=cmd_bench)
 
@@ -183,6 +185,8 @@ def main(argv: list[str] | None = None) -> int:
     p.add_argument("--out", help="where to write the model (default: the packaged model)")
     p.add_argument("--seed", type=int, default=0)
     p.add_argument("--cache", help="embedding cache file (default: ~/.cache/smartcabin/)")
+    p.add_argument("--layers", type=int, choices=range(1, 13), metavar="1-12",
+                   help="encoder layers the classifier reads (default: embedder.EDGE_LAYERS; 12 = all)")
     p.set_defaults(func=cmd_train)
 
     p = sub.add_parser("reminders", help="list stored reminders, or export them as iCalendar")

@@ -226,7 +226,7 @@ def run_cases(paths: Iterable[str | Path], mode: str | None = None, model: Path 
     proposes is what is scored."""
     if mode in LLM_MODES:
         return [run_case(c, HandEverythingOff(), _tier(mode)) for c in load_cases(paths)]
-    edge = EdgeUnderstanding(mode or DEFAULT_MODE, model) if model else understanding_for(mode or DEFAULT_MODE)
+    edge = understanding_for(mode or DEFAULT_MODE, model)
     return [run_case(c, edge) for c in load_cases(paths)]
 
 

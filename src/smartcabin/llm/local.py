@@ -200,9 +200,10 @@ class LocalModel:
 
     def _vector(self, texts: list[str]) -> np.ndarray:
         if self._embed is None:
-            from ..model.embedder import process_embedder
+            from ..model.embedder import FULL_LAYERS, process_embedder
 
-            self._embed = process_embedder().embed
+            # the whole encoder, as `smartcabin train` embeds the bank: similarity needs the depth
+            self._embed = process_embedder(FULL_LAYERS).embed
         return self._embed(texts)
 
     def _nearest(self, text: str) -> list[tuple[str, str, float]]:

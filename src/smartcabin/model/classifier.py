@@ -12,6 +12,7 @@ from pathlib import Path
 
 import numpy as np
 
+from .embedder import FULL_LAYERS
 from .fast import Evidence, FastReader, best_request
 from .gate import Gate
 
@@ -56,6 +57,7 @@ class IntentModel:
     threshold: float = 0.5  # act on the edge at or above this calibrated confidence
     gate: Gate | None = None  # cheap check for plain talk before the embedding
     fast: FastReader | None = None  # n-gram intent reader, trusted alone at its own threshold
+    embed_layers: int = FULL_LAYERS  # the encoder depth it was trained on, and so must read
 
     def features(self, embeddings: np.ndarray, prev_domains: list[str | None]) -> np.ndarray:
         ctx = np.zeros((len(prev_domains), len(self.domains)), dtype=np.float32)
@@ -100,7 +102,8 @@ class IntentModel:
                             w1=self.w1, b1=self.b1, w2=self.w2, b2=self.b2,
                             temperature=np.array(self.temperature), threshold=np.array(self.threshold),
                             gate_w=gate.weights.astype(np.float16), gate_b=np.array(gate.bias),
-                            gate_threshold=np.array(gate.threshold), **_fast_arrays(self.fast))
+                            gate_threshold=np.array(gate.threshold), embed_layers=np.array(self.embed_layers),
+                            **_fast_arrays(self.fast))
 
     @staticmethod
     def default_path() -> Path:
@@ -121,7 +124,7 @@ class IntentModel:
             return cls(labels=[str(x) for x in z["labels"]], domains=[str(x) for x in z["domains"]],
                        w1=z["w1"], b1=z["b1"], w2=z["w2"], b2=z["b2"],
                        temperature=float(z["temperature"]), threshold=float(z["threshold"]), gate=gate,
-                       fast=fast)
+                       fast=fast, embed_layers=int(z["embed_layers"]) if "embed_layers" in z.files else FULL_LAYERS)
 
 
 def _fast_arrays(fast: FastReader | None) -> dict[str, np.ndarray]:

@@ -15,7 +15,7 @@ import numpy as np
 
 from .classifier import NONE, IntentModel
 from .dataset import Example, build, decontaminated, valid_labels
-from .embedder import DIM, process_embedder
+from .embedder import DIM, EDGE_LAYERS, FULL_LAYERS, process_embedder
 from .fast import FastReader, calibrate, fit_reader, reader_features
 from .gate import Gate, choose_threshold, fit_gate
 
@@ -39,31 +39,34 @@ class TrainReport:
 
 
 class EmbeddingCache:
-    """text -> embedding, persisted as one .npz so a retrain embeds only new text."""
+    """(depth, text) -> embedding, persisted as one .npz so a retrain embeds only new text.
+    Files written before depths were recorded hold full-depth embeddings."""
 
     def __init__(self, path: Path) -> None:
         self.path = path
-        self.table: dict[str, np.ndarray] = {}
+        self.table: dict[tuple[int, str], np.ndarray] = {}
         if path.exists():
             with np.load(path, allow_pickle=False) as z:
-                self.table = dict(zip((str(t) for t in z["texts"]), z["vectors"]))
+                depths = z["layers"] if "layers" in z.files else np.full(len(z["texts"]), FULL_LAYERS)
+                self.table = {(int(d), str(t)): v for d, t, v in zip(depths, z["texts"], z["vectors"])}
 
-    def embed(self, texts: list[str]) -> np.ndarray:
-        missing = [t for t in dict.fromkeys(texts) if t not in self.table]
+    def embed(self, texts: list[str], layers: int = EDGE_LAYERS) -> np.ndarray:
+        missing = [t for t in dict.fromkeys(texts) if (layers, t) not in self.table]
         if missing:
-            emb = process_embedder()
+            emb = process_embedder(layers)
             for i in range(0, len(missing), 256):
                 chunk = missing[i:i + 256]
                 for t, v in zip(chunk, emb.embed(chunk)):
-                    self.table[t] = v
+                    self.table[(layers, t)] = v
             self.save()
-        return np.stack([self.table[t] for t in texts]) if texts else np.zeros((0, DIM), np.float32)
+        return np.stack([self.table[(layers, t)] for t in texts]) if texts else np.zeros((0, DIM), np.float32)
 
     def save(self) -> None:
         self.path.parent.mkdir(parents=True, exist_ok=True)
-        texts = list(self.table)
+        keys = list(self.table)
         tmp = self.path.with_suffix(".tmp.npz")
-        np.savez_compressed(tmp, texts=np.array(texts), vectors=np.stack([self.table[t] for t in texts]))
+        np.savez_compressed(tmp, texts=np.array([t for _, t in keys]), layers=np.array([d for d, _ in keys], np.int8),
+                            vectors=np.stack([self.table[k] for k in keys]))
         tmp.replace(self.path)  # never leave a half-written cache
 
 
@@ -165,8 +168,10 @@ def _fast_reader(examples: list[Example], y: np.ndarray, w: np.ndarray, classes:
 
 
 def train(out: Path, seed: int = 0, extra: Iterable[Example] = (), cache: Path | None = None,
-          progress=print, exclude: set[str] | None = None) -> TrainReport:
-    """`exclude`: folded sentences never to train on (default: every evaluation sentence)."""
+          progress=print, exclude: set[str] | None = None, layers: int | None = None) -> TrainReport:
+    """`exclude`: folded sentences never to train on (default: every evaluation sentence);
+    `layers`: the encoder depth the classifier reads (default embedder.EDGE_LAYERS)."""
+    layers = layers or EDGE_LAYERS
     rng = np.random.default_rng(seed)
     examples = decontaminated(build(seed=seed, extra=extra), exclude)
     labels = valid_labels()
@@ -175,11 +180,11 @@ def train(out: Path, seed: int = 0, extra: Iterable[Example] = (), cache: Path |
     progress(f"{len(examples)} training sentences, {len(labels)} labels")
     t0 = time.perf_counter()
     store = EmbeddingCache(cache or default_cache())
-    emb = store.embed([e.text for e in examples])
+    emb = store.embed([e.text for e in examples], layers)
     embed_s = time.perf_counter() - t0
     progress(f"embedded in {embed_s:.1f} s")
     model = IntentModel(labels=labels, domains=[str(d) for d in DOMAINS], w1=np.zeros(0), b1=np.zeros(0),
-                        w2=np.zeros(0), b2=np.zeros(0))
+                        w2=np.zeros(0), b2=np.zeros(0), embed_layers=layers)
     x = model.features(emb, [e.prev_domain or "None" for e in examples])
     y = np.array([index[e.label] for e in examples])
     w = np.array([e.weight for e in examples], dtype=np.float32)
@@ -206,7 +211,7 @@ def train(out: Path, seed: int = 0, extra: Iterable[Example] = (), cache: Path |
     model.save(out)
     from ..llm.shots import build_bank  # the local LLM's few-shot examples, from the same sentences
 
-    build_bank(examples, store.embed, seed).save(out.parent / "shots.npz")
+    build_bank(examples, lambda texts: store.embed(texts, FULL_LAYERS), seed).save(out.parent / "shots.npz")
     progress(f"validation accuracy {val_acc:.3f}, temperature {t:.2f}, threshold {th:.2f}, "
              f"gate threshold {model.gate.threshold:.3f}, fast reader validation accuracy {fast_acc:.3f}, "
              f"threshold {model.fast.threshold:.2f}, doubt {model.fast.doubt:.2f} "

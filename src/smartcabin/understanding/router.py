@@ -4,7 +4,7 @@ The parser reads what it knows precisely (values, zones, names) in well under a
 millisecond; the model is asked only when the parser has no reading, and carries
 paraphrases, ASR slips and context. The model reads in two stages: the fast reader (hashed
 n-grams, tens of microseconds) decides alone when it is sure (source "fast"); otherwise the
-sentence embedding + classifier (10-25 ms) decide (source "model"). Either reading passes
+sentence embedding (the encoder's first layers, 4-10 ms) + classifier decide (source "model"). Either reading passes
 the same guards. A turn the model is not sure about, or judges out of domain, is handed off
 with the reason (`handoff`).
 """
@@ -21,6 +21,7 @@ from ..capabilities import Capability, load_catalog
 from .freetext import strip_fillers
 from .lexicon import load_lexicon
 from .parser import parse
+from .pinyin import load as load_pinyin, sounds_alike
 from .types import Intent, Understanding
 
 if TYPE_CHECKING:  # the model (numpy) loads on first use, not at import
@@ -69,7 +70,8 @@ class EdgeUnderstanding:
             from ..model.embedder import process_embedder
 
             model = IntentModel.load(self._model_path)
-            self._embedder = process_embedder()
+            self._embedder = process_embedder(model.embed_layers)
+            load_pinyin()  # with the model, not in a turn: the misheard-device check reads it
             self._model = model
             return True
         except Exception as exc:  # no model or no engine: the parser still obeys
@@ -199,7 +201,7 @@ def _takes_a_name(cap: Capability) -> bool:
 
 def _names_device(text: str, cap_id: str | None, lang: str, prev_domain: str | None) -> bool:
     """Whether the words beside the verb could be this capability's own device words, misheard
-    or misspelt ("后被箱" for 后备箱, "trunck"): one character off in Chinese, close spelling in
+    or misspelt ("后被箱" for 后备箱, "trunck"): one homophone off in Chinese, close spelling in
     English. A bare name after a request in the same domain ("晴天" after music) needs none."""
     catalog = load_catalog()
     cap = catalog.get(cap_id or "")
@@ -210,13 +212,15 @@ def _names_device(text: str, cap_id: str | None, lang: str, prev_domain: str | N
     lex = load_lexicon("zh" if lang == "zh" else "en")
     words = [str(w).lower() for w in lex.raw.get("devices", {}).get(cap.id, ())]
     low = text.lower()
-    if lang == "zh":
+    if lang == "zh":  # one character off, and that one sounds the same: 掉 for 调, not 容 for 台
         for w in words:
             n = len(w)
             if n < 2:
                 continue
             for i in range(len(low) - n + 1):
-                if sum(a == b for a, b in zip(low[i:i + n], w)) >= n - 1:
+                said = low[i:i + n]
+                off = [(a, b) for a, b in zip(said, w) if a != b]
+                if len(off) <= 1 and all(sounds_alike(a, b) for a, b in off):
                     return True
         return False
     tokens = re.findall(r"[a-z']+", low)
