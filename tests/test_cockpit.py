@@ -65,14 +65,16 @@ def test_each_new_function_changes_its_own_signal_and_nothing_else_of_note(text,
 
 def test_mirror_out_and_in_follow_the_side_of_the_car():
     r, car = turn("turn the right mirror out a little")
-    assert r.changes == {"Vehicle.Body.Mirrors.PassengerSide.Pan": -10}  # VSS: + is left
+    # VSS: Pan + is left; Yaw, which replaces it in VSS 6, is + towards the right: kept in step
+    assert r.changes == {"Vehicle.Body.Mirrors.PassengerSide.Pan": -10, "Vehicle.Body.Mirrors.PassengerSide.Yaw": 10}
     r, car = turn("driver mirror outward")
-    assert r.changes == {"Vehicle.Body.Mirrors.DriverSide.Pan": 10}
+    assert r.changes == {"Vehicle.Body.Mirrors.DriverSide.Pan": 10, "Vehicle.Body.Mirrors.DriverSide.Yaw": -10}
     car = SimulatedVehicle()
     a = Assistant(car)
     a.turn("主驾后视镜往里调一点")
     a.turn("再往里一点")
     assert car.get("Vehicle.Body.Mirrors.DriverSide.Pan") == -20
+    assert car.get("Vehicle.Body.Mirrors.DriverSide.Yaw") == 20
 
 
 def test_reading_lights_are_per_seat_and_never_the_headlights():
@@ -304,3 +306,70 @@ def test_the_following_distance_is_asked_first_and_a_number_of_times_never_opens
     assert car.get("Vehicle.ADAS.CruiseControl.AdaptiveIntervalSet") == 4
     r, car = turn("open the window 3 times")
     assert car.get("Vehicle.Cabin.Door.Row1.DriverSide.Window.Position") == 0
+
+
+# ------------------------------------------------------------------ third pass: the rest of the voice branches
+
+TIMER = "Vehicle.Powertrain.TractionBattery.Charging.Timer"
+LIGHT_BAR = "Vehicle.Cabin.Light.InteractiveLightBar"
+
+
+@pytest.mark.parametrize("text,path,check", [
+    ("lock the mirrors", "Vehicle.Body.Mirrors.PassengerSide.IsLocked", lambda v: v is True),
+    ("锁定后视镜", "Vehicle.Body.Mirrors.DriverSide.IsLocked", lambda v: v is True),
+    ("raise the rear spoiler", "Vehicle.Body.RearMainSpoilerPosition", lambda v: v == 100),
+    ("尾翼升到一半", "Vehicle.Body.RearMainSpoilerPosition", lambda v: v == 50),
+    ("change the consumption unit to miles per kwh", "Vehicle.Cabin.Infotainment.HMI.EVEconomyUnits",
+     lambda v: v == "MILES_PER_KILOWATT_HOUR"),
+    ("电量单位改成安时", "Vehicle.Cabin.Infotainment.HMI.EVEnergyUnits", lambda v: v == "AMPERE_HOURS"),
+    ("switch carplay to wireless", "Vehicle.Cabin.Infotainment.SmartphoneProjection.Source", lambda v: v == "WIFI"),
+    ("打开手机镜像", "Vehicle.Cabin.Infotainment.SmartphoneScreenMirroring.Active", lambda v: v == "ACTIVE"),
+    ("镜像连接方式改成有线", "Vehicle.Cabin.Infotainment.SmartphoneScreenMirroring.Source", lambda v: v == "USB"),
+    ("turn on the light bar", f"{LIGHT_BAR}.IsLightOn", lambda v: v is True),
+    ("交互灯亮度调到80%", f"{LIGHT_BAR}.Intensity", lambda v: v == 80),
+    ("set the light bar to the breathing effect", f"{LIGHT_BAR}.Effect", lambda v: v == "BREATHING"),
+    ("明早七点前充满电", f"{TIMER}.Mode", lambda v: v == "END_TIME"),
+])
+def test_third_pass_functions_act_on_their_own_signal(text, path, check):
+    r, car = turn(text)
+    assert r.outcome == "executed", r.reply
+    assert check(car.get(path)), (path, car.get(path))
+
+
+def test_a_locked_mirror_does_not_move_until_unlocked():
+    car = SimulatedVehicle({"Vehicle.Body.Mirrors.DriverSide.IsLocked": True})
+    a = Assistant(car)
+    r = a.turn("tilt my mirror down a little")
+    assert r.changes == {} and "locked" in r.reply
+    assert a.turn("unlock the driver's mirror").changes == {"Vehicle.Body.Mirrors.DriverSide.IsLocked": False}
+    assert a.turn("tilt my mirror down a little").changes == {"Vehicle.Body.Mirrors.DriverSide.Tilt": -10}
+
+
+def _local(iso: str) -> datetime:
+    return datetime.fromisoformat(iso.replace("Z", "+00:00")).astimezone().replace(tzinfo=None)
+
+
+@pytest.mark.parametrize("turns,mode,hour", [
+    (["start charging at 11 pm"], "START_TIME", 23),  # a time makes "start charging" a schedule
+    (["晚上十一点开始充电"], "START_TIME", 23),
+    (["预约充电，晚上十一点"], "START_TIME", 23),
+    (["schedule charging", "at midnight"], "START_TIME", 0),  # the time asked back, answered
+    (["make sure the car is fully charged by 7 am"], "END_TIME", 7),
+])
+def test_scheduled_charging_keeps_the_time_said_in_utc(turns, mode, hour):
+    car = SimulatedVehicle({"Vehicle.Powertrain.TractionBattery.Charging.ChargingPort.AnyPosition."
+                            "IsChargingCableConnected": True})
+    a = Assistant(car)
+    for text in turns:
+        r = a.turn(text)
+    assert r.outcome == "executed", r.reply
+    assert car.get(f"{TIMER}.Mode") == mode
+    assert car.get(f"{TIMER}.Time").endswith("Z") and _local(car.get(f"{TIMER}.Time")).hour == hour
+    assert car.get("Vehicle.Powertrain.TractionBattery.Charging.StartStopCharging") == "STOP"  # not now
+    r = a.turn("cancel scheduled charging")
+    assert car.get(f"{TIMER}.Mode") == "INACTIVE"
+
+
+def test_scheduled_charging_without_a_time_asks_for_one():
+    r, car = turn("schedule charging")
+    assert r.outcome == "clarify" and r.changes == {}

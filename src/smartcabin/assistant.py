@@ -5,12 +5,13 @@ import json
 import logging
 import time
 from pathlib import Path
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
+from datetime import datetime
 from typing import Any, Callable
 
 from . import replies
 from .dialog import Memory, Pending, resolve
-from .planning import Action, Plan, plan, undo_writes
+from .planning import Action, Plan, Problem, plan, undo_writes, when_said
 from .safety import check, load_rules
 from .signals import Value
 from .understanding import Intent, Understanding
@@ -75,6 +76,12 @@ def understanding_for(mode: str, model: Path | None = None) -> EdgeUnderstanding
         _instances[key] = EdgeUnderstanding(mode, model)
         _instances[key].warm_up()
     return _instances[key]
+
+
+def _asks_time(pr: Problem) -> bool:
+    """A request planning could not run for want of its time ("schedule charging")."""
+    return pr.kind == "missing" and pr.cap is not None and any(
+        p.get("type") == "time" for p in pr.cap.params.values())
 
 
 def _long(u: Understanding) -> bool:
@@ -196,6 +203,11 @@ class Assistant:
     def _handle(self, u: Understanding, t: _Turn) -> list[Write]:
         p = replies.phrases(u.lang)
         pending, self.memory.pending = self.memory.pending, None
+        asked, self.memory.asked = self.memory.asked, None
+        if asked is not None and u.act in ("none", "command") and u.reason not in ("injection", "too_long") \
+                and not any(i.cap for i in u.intents) and when_said(u.text, u.lang, datetime.now()) is not None:
+            # "schedule charging" ... "What time?" ... "at 11 pm": the time asked for
+            return self._review(plan([replace(asked, clause=u.text)], self.vehicle, t.speaker, u.lang), t)
         vague = all(i.cap is None and i.value is None and not i.preset and not i.option and not i.slots
                     for i in u.intents)
         if pending is not None and u.affirm and not u.deny and u.act == "command" and vague:
@@ -239,6 +251,11 @@ class Assistant:
             t.parts = [p["clarify_target"].format(op=p["ops"].get(op, "")) if op else p["clarify_generic"]]
             return []
         planned = plan(intents, self.vehicle, t.speaker, u.lang)
+        untimed = {pr.cap.id for pr in planned.problems if _asks_time(pr)}
+        if untimed and when_said(u.text, u.lang, datetime.now()) is not None:
+            # "预约充电，晚上十一点": the time said in a clause of its own
+            intents = [replace(i, clause=u.text) if i.cap in untimed else i for i in intents]
+            planned = plan(intents, self.vehicle, t.speaker, u.lang)
         return self._review(planned, t)
 
     def _playing(self) -> bool:
@@ -288,6 +305,7 @@ class Assistant:
         writes = self._execute(allowed, t) if allowed else []
         t.parts = [x for x in t.parts if x] + [p["refused"].format(reason=r) for r in dict.fromkeys(refused)]
         t.parts += [replies.problem(pr, t.lang) for pr in planned.problems]
+        self.memory.asked = next((pr.detail["intent"] for pr in planned.problems if _asks_time(pr)), None)
         if confirm:
             self.memory.pending = Pending(confirm, frozenset(confirm_rules))
         if writes or any(a.cap.kind == "query" or a.intent.op == "query" for a in allowed):

@@ -66,7 +66,9 @@ class Capability:
     warms: bool = False  # a heater the body feels: "warmer" after it means more of it
     opening: bool = False  # a level that opens something: replies say open/closed, not a number
     numeric: str | None = None  # the level a number or a change means: "cruise to 100" is its speed
-    requires: dict[str, list[Any]] = field(default_factory=dict)  # state in which the action makes sense  # front/rear twins of a whole-car function
+    requires: dict[str, list[Any]] = field(default_factory=dict)  # state in which the action makes sense ({zone}: per zone)  # front/rear twins of a whole-car function
+    in_step: dict[str, float] = field(default_factory=dict)  # a level kept on another signal too, times the factor
+    timed: str | None = None  # said with a time ("start charging at 11 pm"), the request is this function
 
     def missing(self, slots: dict[str, str]) -> list[str]:
         """Required parameters the slots lack: an action never runs half-specified."""
@@ -89,7 +91,8 @@ class Capability:
     def templates(self, reads: bool = True) -> list[str]:
         """The signal templates this function touches: its signal, its side writes and, unless
         `reads` is False, the sensors it reads to answer."""
-        out = ([self.signal] if self.signal else []) + list(self.writes) + list(self.on_also) + list(self.resume_writes)
+        out = ([self.signal] if self.signal else []) + list(self.in_step) + list(self.writes) + list(self.on_also) \
+            + list(self.resume_writes)
         return list(dict.fromkeys(out + list(self.reads) if reads else out))
 
     def signal_paths(self, reads: bool = True) -> list[str]:
@@ -116,6 +119,7 @@ def _build(cid: str, d: dict[str, Any]) -> Capability:
         on_also=d.get("on_also", {}), params=d.get("params", {}), writes=d.get("writes", {}),
         resume_writes=d.get("resume_writes", {}), reads=tuple(d.get("reads", ())),
         off_action=d.get("off_action"), pair=d.get("pair", {}), numeric=d.get("numeric"), opening=d.get("opening", False), warms=d.get("warms", False), full_travel=d.get("full_travel", False), options_from=d.get("options_from"), sided=d.get("sided"), covers=d.get("covers", False), outward=d.get("outward", {}), requires=d.get("requires", {}),
+        in_step=d.get("in_step", {}), timed=d.get("timed"),
     )
 
 
@@ -125,7 +129,7 @@ def _check(cap: Capability, signals: dict[str, SignalSpec], ids: set[str]) -> No
         raise ValueError(f"{cap.id}: unknown kind {cap.kind}")
     if cap.zones and cap.zones not in scheme_names():
         raise ValueError(f"{cap.id}: unknown zone scheme {cap.zones}")
-    for ref in (cap.numeric, cap.off_action, cap.options_from, cap.sided):
+    for ref in (cap.numeric, cap.off_action, cap.options_from, cap.sided, cap.timed):
         if ref is not None and ref not in ids:
             raise ValueError(f"{cap.id}: unknown capability {ref}")
     for p in cap.signal_paths():

@@ -28,6 +28,7 @@ class Memory:
     pending: Pending | None = None
     undo_stack: list[dict[str, Value | None]] = field(default_factory=list)
     partial: Intent | None = None  # half a request awaiting the other half ("打开" ... "车窗")
+    asked: Intent | None = None  # a request whose time was asked back ("schedule charging" ... "at 11 pm")
 
     def remember(self, actions: list[Action], previous: dict[str, Value | None]) -> None:
         if actions:
@@ -61,7 +62,11 @@ def resolve(intents: list[Intent], memory: Memory, lang: str, playing: bool = Tr
             it = replace(it, op=prev.op if prev.op in _CHANGE else "up", relative=it.value is not None,
                          cap=it.cap or prev.cap)
         if it.alts and last:
+            if it.cap is None and not any(catalog[a].domain == last[-1].cap.domain for a in it.alts):
+                return None  # "fast" after closing a window: no function just used has that option
             it = replace(it, cap=pick_alternative(it.alts, last[-1].cap.domain, catalog))
+            if it.option is None and it.op == "set":
+                apply_options(lang, it)  # "now settings": the option, of the function picked
         if it.implied and last and last[-1].cap.warms and it.op in _CHANGE and it.cap in with_unit("celsius"):
             # "turn on the wheel heater" ... "warmer": that heater, not the cabin temperature
             it = replace(it, cap=last[-1].cap.id, seats=last[-1].seats, implied=False, mag=None)

@@ -350,7 +350,12 @@ def normalize_en(text: str) -> str:
     "five five five one two three four" -> "5551234", "set it to one" ->
     "set it to 1", while "the other one", "one more time", "third" stay.
     """
+    text = _COUPLE.sub("2 ", text)
     return _EN_RE.sub(_en_sub, _EN_SLIP.sub(lambda m: f"{m.group(1)} {_SLIP_DIGIT[m.group(2)]}", text))
+
+
+# "a couple degrees", "a couple of notches": two of a unit (a couple alone, "a couple of songs", is no number)
+_COUPLE = re.compile(r"\b(?:a )?couple(?: of)? (?=(?:degrees?|notches|steps|clicks|levels|bars)\b)")
 
 
 # speech recognition writes "twenty four" as "twenty for" and "thirty two" as "thirty to" at a sentence end

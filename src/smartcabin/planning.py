@@ -1,11 +1,14 @@
 """Planning: resolved intents -> concrete VSS writes, computed from the vehicle state.
 
 Relative values, presets, unit conversion and range checks live here, driven by
-the capability catalog; nothing here knows a language.
+the capability catalog; nothing here knows a language (a time parameter is read by
+timeexpr, as the on-board services read theirs).
 """
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass, field, replace
+from datetime import datetime, timezone
 from typing import Any
 
 from .capabilities import Capability, load_catalog
@@ -165,27 +168,65 @@ def _mode_target(cap: Capability, it: Intent, current: Any) -> Any:
 def _fill(template: Any, slots: dict[str, str]) -> Any:
     if isinstance(template, str) and "{" in template:
         out = template
-        for key in ("track", "artist", "genre", "collection", "place", "contact", "number", "color", "type"):
+        for key in ("track", "artist", "genre", "collection", "place", "contact", "number", "color", "type", "time"):
             out = out.replace("{" + key + "}", slots.get(key, ""))
         return out
     return template
 
 
-def plan(intents: list[Intent], vehicle: Vehicle, speaker: str, lang: str = "en") -> Plan:
+_ISO = re.compile(r"^\d{4}-\d{2}-\d{2}[T ]\d{2}:\d{2}")
+
+
+def when_said(text: str, lang: str, now: datetime) -> datetime | None:
+    """The moment a text names ("at 11 pm", 明早七点, an ISO time), or None."""
+    from .timeexpr import find_when, normalize
+    if _ISO.match(text.strip()):
+        try:
+            return datetime.fromisoformat(text.strip())  # a tool call's "2026-12-01T23:00"
+        except ValueError:
+            pass
+    found = find_when(normalize(text, lang), lang, now)
+    if found is None:
+        return None
+    return found.at or (now + found.duration if found.duration else None)
+
+
+def _read_times(cap: Capability, it: Intent, lang: str, now: datetime) -> Intent:
+    """A time parameter ("at 11 pm", 晚上十一点) from its slot or, when understanding left it
+    empty, from the clause said; kept as VSS times are, ISO 8601 in UTC. A time that cannot be
+    read is left out, so the action asks for it."""
+    names = [k for k, p in cap.params.items() if p.get("type") == "time"]
+    if not names:
+        return it
+    slots = dict(it.slots)
+    for name in names:
+        at = when_said(slots.get(name) or it.clause, lang, now)
+        slots.pop(name, None)
+        if at is not None:
+            slots[name] = at.astimezone(timezone.utc).strftime("%Y-%m-%dT%H:%M:%SZ")
+    return replace(it, slots=slots)
+
+
+def plan(intents: list[Intent], vehicle: Vehicle, speaker: str, lang: str = "en",
+         now: datetime | None = None) -> Plan:
     catalog = load_catalog()
     result = Plan()
+    now = now or datetime.now()
     for it in intents:
         cap = catalog.get(it.cap or "")
+        if cap is not None and cap.timed and it.op in ("on", "set") and when_said(it.clause, lang, now) is not None:
+            it, cap = replace(it, cap=cap.timed, op="on"), catalog[cap.timed]  # "晚上十一点开始充电": a schedule
         if cap is not None and cap.kind == "action" and it.op in ("off", "down", "less") and cap.off_action:
             it, cap = replace(it, cap=cap.off_action, op="on", slots={}), catalog[cap.off_action]
         if cap is None:
             result.problems.append(Problem("unsupported", None, {"intent": it}))
             continue
-        if any(vehicle.get(sig) not in ok for sig, ok in cap.requires.items()):
+        it = _read_times(cap, it, lang, now)
+        if any(vehicle.get(sig) not in ok for sig, ok in cap.requires.items() if "{zone}" not in sig):
             result.problems.append(Problem("not_now", cap))  # "pick up" with no call ringing
             continue
         if cap.kind == "action" and cap.missing(it.slots) and not (cap.resume_writes and not it.slots):
-            result.problems.append(Problem("missing", cap, {"missing": cap.missing(it.slots)}))
+            result.problems.append(Problem("missing", cap, {"missing": cap.missing(it.slots), "intent": it}))
             continue
         seats = resolve_seats(cap, it.seats, speaker)
         action = Action(cap=cap, intent=it, zones=_zones(cap, seats), seats=seats,
@@ -195,6 +236,10 @@ def plan(intents: list[Intent], vehicle: Vehicle, speaker: str, lang: str = "en"
             result.problems.append(Problem("absent", cap, {"zones": missing}))  # "this car has no fuel door"
             continue
         action.zones = [z for z in action.zones if z not in missing]
+        if it.op != "query" and any(vehicle.get(cap.path(z, sig)) not in ok for z in action.zones
+                                    for sig, ok in cap.requires.items() if "{zone}" in sig):
+            result.problems.append(Problem("not_now", cap))  # a locked mirror does not move
+            continue
         if it.op == "on" and cap.options_from and any(o.cap == cap.options_from for o in intents):
             # "按摩模式换成揉捏的": the programme changes; a massage already running keeps its strength
             action.zones = [z for z in action.zones if not vehicle.get(cap.path(z))]
@@ -265,6 +310,7 @@ def _plan_action(a: Action, vehicle: Vehicle, fahrenheit_ok: bool) -> Problem | 
             if vr.sign > 0 and cap.id == "seat.heating" and clamped == 0 and float(current or 0) < 0:
                 continue
             a.writes.append(Write(path, clamped * vr.sign if vr.sign < 0 else clamped))
+            a.writes += [Write(cap.path(zone, p), vr.snap(clamped * k)) for p, k in cap.in_step.items()]  # Pan and Yaw
             a.writes += [Write(cap.path(zone, p), v) for p, v in cap.on_also.items()]  # tuning a station plays FM
         elif cap.kind == "switch":
             on = it.op not in ("off", "down", "less", "min")
@@ -279,6 +325,7 @@ def _plan_action(a: Action, vehicle: Vehicle, fahrenheit_ok: bool) -> Problem | 
                 return Problem("unsupported", cap, {"op": it.op})
             a.values[zone] = value
             a.writes.append(Write(path, value))
+            a.writes += [Write(cap.path(zone, p), v) for p, v in cap.on_also.items()]  # a light bar effect lights it
         else:  # action
             writes = cap.writes
             if cap.id == "media.play" and not it.slots and cap.resume_writes:

@@ -103,10 +103,20 @@ def _action(cap: Capability, slots: dict[str, str], lang: str) -> str:
     if cap.id == "phone.call":
         key = "phone.call_contact" if slots.get("contact") else "phone.call_number"
         return s[key].format(contact=slots.get("contact", ""), number=slots.get("number", ""))
-    if cap.id == "lights.ambient_color":
-        color = slots.get("color", "")
-        return s[cap.id].format(color=_color_names(lang).get(color, color))
-    return s.get(cap.id, cap.name.get(lang, cap.id)).format(**{k: slots.get(k, "") for k in cap.params})
+    said = {k: _param_text(p.get("type"), slots.get(k, ""), lang) for k, p in cap.params.items()}
+    return s.get(cap.id, cap.name.get(lang, cap.id)).format(**said)
+
+
+def _param_text(kind: str | None, value: str, lang: str) -> str:
+    """A parameter as said back: a colour by its name, a time as a moment ("today at 23:00")."""
+    if kind == "color":
+        return _color_names(lang).get(value, value)
+    if kind == "time" and value:
+        from datetime import datetime
+        from .timeexpr import moment_words
+        at = datetime.fromisoformat(value.replace("Z", "+00:00")).astimezone().replace(tzinfo=None)
+        return moment_words(at, datetime.now(), lang)
+    return value
 
 
 def _query(cap: Capability, a: Action, lang: str) -> str:

@@ -43,6 +43,8 @@ def _schema(cap: Capability) -> dict[str, Any]:
     elif cap.kind == "action":
         for name, p in cap.params.items():
             props[name] = {"type": "string"}
+            if p.get("type") == "time":
+                props[name]["description"] = 'A local time as said or as ISO 8601: "23:00", "tomorrow 7 am".'
             if p.get("required") is True:
                 required.append(name)
     return {"type": "object", "properties": props, "required": required, "additionalProperties": False}

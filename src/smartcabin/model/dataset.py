@@ -126,6 +126,9 @@ def _generated(lang: str, rng: random.Random, per_label: int) -> list[Example]:
                 out.append(Example(text, label_of(cap.id, "set")))
     by_label: dict[str, list[str]] = {}
     for phrase, specs in raw.get("phrases", {}).items():
+        if not specs:  # a phrase that asks for nothing ("要下雨了": rain to come)
+            by_label.setdefault(NONE, []).append(str(phrase))
+            continue
         spec = specs[0]
         op = spec["op"] if spec["cap"] in load_catalog() and load_catalog()[spec["cap"]].kind != "action" else "on"
         if op == "preset" and spec.get("preset") in ("on", "off"):

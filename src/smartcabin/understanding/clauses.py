@@ -50,8 +50,9 @@ def _skip_space(text: str, i: int) -> int:
     return i
 
 
-def _seats(keys: list[str]) -> tuple[str, ...] | None:
-    """Zone words to seats; 'all' and 'speaker' stay as markers for the planner."""
+def _seats(keys: list[str], own_side: bool = False) -> tuple[str, ...] | None:
+    """Zone words to seats; 'all' and 'speaker' stay as markers for the planner. `own_side`: the
+    speaker named their own side or seat ("my side", "我这边"), not only something of theirs ("my rider")."""
     if not keys:
         return None
     for rel in ("behind", "ahead", "other"):
@@ -63,6 +64,8 @@ def _seats(keys: list[str]) -> tuple[str, ...] | None:
     seats = [k for k in keys if k.startswith("Row")]
     rows = [r for r, w in (("Row1", "front"), ("Row2", "rear")) if w in keys]
     sides = [s for s, w in (("DriverSide", "left"), ("PassengerSide", "right")) if w in keys]
+    if own_side and "speaker" in keys and rows and not sides and not seats:
+        return ("speaker",)  # "chilly back here, warm up my side": the row says where the speaker sits
     if rows and sides:
         seats += [f"{r}.{s}" for r in rows for s in sides]
     elif rows:
@@ -150,11 +153,12 @@ _LINKS = set("的把给让")  # "左后的阅读灯": a particle before the devi
 _HESITATION = re.compile(r"^\W*((hmm|hm|uh|um|actually|no|wait|oh|嗯|呃|那就|还是)\W*)+")  # "hmm, actually 19": a value
 _WHEN = re.compile(r"的时候")  # "导航的时候屏幕老是黑掉": the device before it names the moment
 _PRONOUN_IN = re.compile(r"\b(it|them|that)\b|它")  # "tilt it all the way back": a device said before
+_OWN_SIDE = re.compile(r"side|seat|这边|这侧|这里|座")  # "warm up my side", "我这边": the speaker's own seat
 _MINE = re.compile(r"\bmy\b|我这边|我这侧|我的")  # "heat my mirror": the phrase says whose
 _FLIP = {"on": "off", "off": "on", "up": "down", "down": "up", "more": "less", "less": "more"}
 _LONG_CLAUSE = {"zh": 14, "en": 8}  # a device named in passing in a longer clause is talk, not a request
 _TALK = {"zh": 3, "en": 5}  # unknown letters around a colour word that make it talk, not a request
-_STATEMENT = {"zh": re.compile(r"\W*(我(?!的|这|要|想|需要)|有点|有些|好(?!的)|太|真|这(?!边|个|里)|外面|今天|天气|天黑|天亮|路上|看不清|看不见|听不清|下雨了|下雪了|起雾了)"),  # said of oneself or the world: a need
+_STATEMENT = {"zh": re.compile(r"\W*(我(?!的|这|要|想|需要)|有点|有些|好(?!的)|太|真|这(?!边|个|里)|外面|今天|天气|天黑|天亮|路上|看不清|看不见|听不清|下雨了|下雪了|起雾了|一会儿?|待会儿?|等会儿?|快要|马上要|好像)"),  # said of oneself or the world: a need
               "en": re.compile(r"\W*(i|we|it|this|that|there|so|kind of|the kids|the baby|he|she|they|let us)\b")}
 
 
@@ -238,7 +242,7 @@ def _clause(lex: Lexicon, catalog: dict[str, Capability], text: str, spans: list
     mag = "full" if "full" in mags else "big" if "big" in mags else ("small" if mags or mags_extra else None)
     question = "q" in tags or "?" in text or "？" in text
     yes_no = bool(_YES_NO[lex.lang].search(text)) and not _REQUEST_END.search(text)
-    seats = _seats(zone_keys)
+    seats = _seats(zone_keys, any(s.tag == "zone" and s.payload == "speaker" and _OWN_SIDE.search(s.text) for s in spans))
     prefer_before = lex.lang == "en"
 
     complaint = False  # the clause's verb is a complaint's direction, not a word said
@@ -253,7 +257,7 @@ def _clause(lex: Lexicon, catalog: dict[str, Capability], text: str, spans: list
                         preset=spec.get("preset"), mag=spec.get("mag") or mag,
                         seats=tuple(spec["seats"]) if spec.get("seats") else seats or (
                             ("speaker",) if _MINE.search(p.text) else None),
-                        value=spec.get("value"), clause=text,
+                        value=spec.get("value"), clause=text, alts=tuple(spec.get("alts", ())),
                         implied=(spec["cap"] in _NEED_CAPS and spec["op"] in _REL_OPS)
                         or _COMPLAINT.search(p.text) is not None)
             num = _near(p, nums, prefer_before=False)
@@ -264,6 +268,9 @@ def _clause(lex: Lexicon, catalog: dict[str, Capability], text: str, spans: list
                 it.value, it.unit, it.relative = num.payload[0], num.payload[1], True
             elif num is not None and it.op in ("on", "set") and not it.option:
                 it.value, it.unit, it.op = num.payload[0], num.payload[1], "set"
+            elif num is None and it.op in ("on", "up") and (extreme := next(
+                    (o for o in ops if o.payload in ("max", "min") and o.start >= p.end), None)) is not None:
+                it.op = extreme.payload  # "heat my seat on high"
             elif num is None and presets and it.op in ("on", "up", "set") and not it.option and it.cap in catalog \
                     and presets[0].payload in catalog[it.cap].presets and presets[0].payload != "crack":
                 it.preset, it.op = presets[0].payload, "preset"  # "遮阳帘拉起一半": the phrase, that far
@@ -286,10 +293,13 @@ def _clause(lex: Lexicon, catalog: dict[str, Capability], text: str, spans: list
             direction = first.op if first.op in _REL_OPS else "off" if (
                 first.op == "off" or first.preset == "off") else "on"
             intents = [i for i in intents if i not in moved]
-            voices = lex.raw.get("voices", {})
+            voices, heaters = lex.raw.get("voices", {}), lex.raw.get("heaters", {})
             silenced = [voices[d.payload] for d in devs if d.payload in voices]
+            warmed = [heaters[d.payload] for d in devs if d.payload in heaters]
             if first.preset == "off" and first.cap in with_unit("percent") and silenced:
                 intents, devs, ops = [Intent(cap=silenced[0], op="off", clause=text)], [], []  # "导航…给它静音"
+            elif first.cap in with_unit("celsius") and first.op in ("up", "more") and warmed:
+                intents, devs, ops = [Intent(cap=warmed[0], op="on", clause=text)], [], []  # "wheel is like ice, heat it up"
             else:
                 complaint = not ops and all(i.implied for i in moved)
                 ops = ops or [Span(0, 0, "op", direction, "")]
@@ -391,7 +401,7 @@ def _clause(lex: Lexicon, catalog: dict[str, Capability], text: str, spans: list
                     it.op = _FLIP.get(it.op or "", it.op)  # closing a sunroof shade is raising a blind
                 it.cap = sided  # "左后的遮阳帘", "my side's shade": the shade of that window
             if colors:
-                it.cap, it.op, it.slots = "lights.ambient_color", "set", {"color": colors[0]}
+                it.cap, it.op, it.slots = _color_function(catalog, it.cap), "set", {"color": colors[0]}
             if digits and cap in ("phone.call",):
                 it.slots = {"number": digits[0]}
             if plural and seats is None and cap:
@@ -505,9 +515,10 @@ def _lead(before: str, lang: str) -> bool:
 
 
 def _settable(catalog: dict[str, Capability], cap: str | None) -> bool:
-    """"别开空调" turns a setting off; "别挂电话" (an action) asks for nothing."""
+    """"别开空调" turns a setting off; "别挂电话" (an action) and "先别锁后视镜" (a lock: not
+    locking is no unlocking) ask for nothing."""
     c = catalog.get(cap or "")
-    return c is not None and c.kind in ("switch", "level", "mode")
+    return c is not None and c.kind in ("switch", "level", "mode") and c.safety != "lock"
 
 
 def _apply_options(lex: Lexicon, text: str, it: Intent) -> None:
@@ -523,6 +534,20 @@ def _apply_options(lex: Lexicon, text: str, it: Intent) -> None:
         return  # "turn off the parking lights": the mode's off, not the option named
     if m:
         it.op, it.option = "set", table[m.group(0)]
+
+
+def _color_function(catalog: dict[str, Capability], named: str | None) -> str | None:
+    """The colour of the light named ("make my reading light red", "交互灯换成蓝色"): the colour
+    function that lights that light's own signal; with no light named, the first (the ambient light)."""
+    colored = [c for c in catalog.values() if any(p.get("type") == "color" for p in c.params.values())]
+    cap = catalog.get(named or "")
+    if cap is not None and cap in colored:
+        return cap.id
+    if cap is not None and cap.signal:
+        own = next((c for c in colored if cap.signal in c.writes), None)
+        if own is not None:
+            return own.id
+    return colored[0].id if colored else None
 
 
 def apply_options(lang: str, it: Intent) -> None:
@@ -552,7 +577,7 @@ def _redirect(it: Intent, catalog: dict[str, Capability]) -> None:
         return
     numeric = it.value is not None or it.op in _REL_OPS or it.op in ("max", "min") or (
         it.preset in ("max", "min", "half"))
-    if not numeric or (it.cap == "lights.ambient_color" and it.slots.get("color")):
+    if not numeric or it.slots.get("color"):
         return
     key = "level" if it.unit == "level" else (it.op if it.op in table else "default")
     target = table.get(key, table.get("default"))

@@ -35,7 +35,9 @@ def strip_fillers(lex: "Lexicon", text: str) -> str:
     while changed and text:
         changed = False
         for f in fillers:  # longest first (lexicon.py sorts them)
-            if text.startswith(f) and (lex.lang == "zh" or text[len(f):len(f) + 1] in ("", " ")):
+            # an English filler ends at a word's end, in mixed text too ("carplay" holds no "car")
+            whole = not f[-1:].isascii() or not text[len(f):len(f) + 1].isascii() or not text[len(f):len(f) + 1].isalnum()
+            if text.startswith(f) and (lex.lang == "zh" and whole or text[len(f):len(f) + 1] in ("", " ")):
                 text = text[len(f):].lstrip()
                 changed = True
                 break
@@ -134,6 +136,10 @@ def free_text_intent(lex: "Lexicon", clause: str, spans: list[Any]) -> Intent | 
             if not m or _blocked(spans, start, start + m.end(), m.group(0)):
                 continue
             rest = _clean(lex, text[m.end():])
+            there = lex.words.get("there_words", ())
+            if key == "nav_verbs" and (strip_fillers(lex, text[m.end():]).strip(_ENDS) in there
+                                       or m.group(0).endswith(there) and not rest):
+                return Intent(cap="navigation.go", op="on", slots={"place": ""})  # "导航过去": the place said before
             if key == "nav_verbs":
                 it = _nav(lex, m.group(0), rest)
                 if it is not None:
@@ -154,6 +160,7 @@ def free_text_intent(lex: "Lexicon", clause: str, spans: list[Any]) -> Intent | 
 
 
 _PREFIX_MAX = {"zh": 4, "en": 12}
+_ENDS = " ,.!?，。！？吧啊呀"
 
 
 def _verb_at(lex: "Lexicon", key: str, text: str, spans: list[Any], start: int) -> re.Match[str] | None:

@@ -20,7 +20,7 @@ from typing import TYPE_CHECKING
 from ..capabilities import Capability, load_catalog
 from .freetext import strip_fillers
 from .lexicon import load_lexicon
-from .parser import parse
+from .parser import parse, refers_back
 from .pinyin import load as load_pinyin, sounds_alike
 from .types import Intent, Understanding
 
@@ -132,6 +132,8 @@ class EdgeUnderstanding:
                            source=source, prediction=pred)
         if self.mode == "hybrid" and verb is not None and not any(i.cap for i in u.intents) \
                 and not _names_device(text, pred.cap, u.lang, prev_domain):
+            if u.act == "command" and refers_back(text):
+                return u  # "I love this one, turn it up": "it" is for the dialog to find, not a device we lack
             # "open the glovebox" with a word we lack: the nearest function is the wrong one
             return replace(u, act="none", intents=[], reason="unknown_device", confidence=pred.confidence,
                            source=source, prediction=pred)

@@ -134,8 +134,20 @@ def _tag(lex: Lexicon, text: str) -> list[Span]:
         i = j
     spans.sort(key=lambda s: (s.start, -s.end))
     if lex.lang == "en":
-        spans = [s for s in spans if not _degree_too(s, text)]
+        spans = [s for s in spans if not _degree_too(s, text) and not _intensifier(s, text, spans)]
     return spans
+
+
+_BEFORE_ALL = re.compile(r"(?:'s|\b(?:is|are|i'm|im|was|were|got|getting))\s+$")
+_AFTER_ALL = re.compile(r"\s+(?:the|of|my|our|your|four|around)\b")
+
+
+def _intensifier(s: Span, text: str, spans: list[Span]) -> bool:
+    """"my back's all sweaty", "the glass is all fogged": a degree, not every seat ("are all the
+    windows closed", "are all windows shut" still name every one)."""
+    if s.text != "all" or not _BEFORE_ALL.search(text[:s.start]) or _AFTER_ALL.match(text, s.end):
+        return False
+    return not any(o.tag in ("dev", "plural") and o.start in (s.end, s.end + 1) for o in spans)
 
 
 _AFTER_ALSO = re.compile(r"\s*($|[^\w\s]|(please|thanks|thank|then|ok|okay|as|and|now|for)\b)")
