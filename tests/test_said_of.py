@@ -144,3 +144,32 @@ def test_directions_and_amounts_said_of_the_device_are_its_own():
 def test_a_device_named_under_a_negation_or_as_a_place_is_not_switched_on(text):
     r, changed = run(text)
     assert not any("Media" in k or "ChargingCable" in k for k in changed), changed
+
+
+def test_the_lights_of_the_car_behind_are_not_ours():
+    r, changed = run("后面车灯晃死人了内后视镜防眩目打开")
+    assert set(changed) == {"Vehicle.Cabin.RearviewMirror.DimmingLevel"}
+    r, changed = run("打开左后车窗")  # 后车 inside 左后车窗 is still the rear-left window
+    assert "Vehicle.Cabin.Door.Row2.DriverSide.Window.Position" in changed
+
+
+def test_an_extreme_said_after_a_device_is_that_devices_and_one_reply_per_function():
+    r, changed = run("头枕往前顶着脖子难受，角度调回最小", zone="Row2.Middle",
+                     setup={"Vehicle.Cabin.Seat.Row2.Middle.Headrest.Angle": 20})
+    assert changed == {"Vehicle.Cabin.Seat.Row2.Middle.Headrest.Angle": 0}
+    assert r.reply.count("头枕") == 1
+
+
+def test_my_sides_shade_beside_a_complaint_is_my_windows_and_a_front_seat_has_none():
+    r, changed = run("太晒了把我这边的遮阳帘拉上来", zone="Row2.DriverSide")
+    assert set(changed) == {"Vehicle.Cabin.Door.Row2.DriverSide.Shade.Position"}
+    r, changed = run("close the shade on my side")
+    assert r.outcome == "no_action" and not changed and "no window sunshade" in r.reply
+
+
+def test_radio_words_tune_the_radio_and_not_locking_is_no_unlocking():
+    r, changed = run("听下交通广播 调到FM九十九点六")
+    assert changed.get("Vehicle.Cabin.Infotainment.Media.Radio.Frequency") == 99.6
+    assert "Vehicle.Cabin.Infotainment.Media.Request.Collection" not in changed
+    r, changed = run("先别锁定后视镜")
+    assert not changed

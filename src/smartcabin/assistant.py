@@ -334,7 +334,10 @@ class Assistant:
             done.append(a)
         self.vehicle.write(writes)
         t.executed = done
-        t.parts = [replies.describe(a, t.lang) for a in done] + t.parts
+        # one reply per function and seats: the last of several changes to it is what the driver gets
+        final = [a for n, a in enumerate(done)
+                 if not any(b.cap.id == a.cap.id and b.zones == a.zones for b in done[n + 1:])]
+        t.parts = [replies.describe(a, t.lang) for a in final] + t.parts
         t.outcome = "executed" if writes else ("answered" if done else "failed")
         return writes
 

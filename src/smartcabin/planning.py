@@ -231,6 +231,9 @@ def plan(intents: list[Intent], vehicle: Vehicle, speaker: str, lang: str = "en"
         seats = resolve_seats(cap, it.seats, speaker)
         action = Action(cap=cap, intent=it, zones=_zones(cap, seats), seats=seats,
                         explicit_zone=it.seats not in (None, ("speaker",)))
+        if cap.zones and not action.zones:  # "my side's shade" from a front seat: front doors have none
+            result.problems.append(Problem("absent", cap, {"zones": []}))
+            continue
         missing = _absent_zones(action, vehicle)
         if missing and (len(missing) == len(action.zones) or (action.explicit_zone and len(action.seats) == 1)):
             result.problems.append(Problem("absent", cap, {"zones": missing}))  # "this car has no fuel door"

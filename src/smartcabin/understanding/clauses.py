@@ -242,7 +242,8 @@ def _clause(lex: Lexicon, catalog: dict[str, Capability], text: str, spans: list
     mag = "full" if "full" in mags else "big" if "big" in mags else ("small" if mags or mags_extra else None)
     question = "q" in tags or "?" in text or "？" in text
     yes_no = bool(_YES_NO[lex.lang].search(text)) and not _REQUEST_END.search(text)
-    seats = _seats(zone_keys, any(s.tag == "zone" and s.payload == "speaker" and _OWN_SIDE.search(s.text) for s in spans))
+    own_side = any(s.tag == "zone" and s.payload == "speaker" and _OWN_SIDE.search(s.text) for s in spans)
+    seats = _seats(zone_keys, own_side)
     prefer_before = lex.lang == "en"
 
     complaint = False  # the clause's verb is a complaint's direction, not a word said
@@ -274,6 +275,8 @@ def _clause(lex: Lexicon, catalog: dict[str, Capability], text: str, spans: list
             elif num is None and presets and it.op in ("on", "up", "set") and not it.option and it.cap in catalog \
                     and presets[0].payload in catalog[it.cap].presets and presets[0].payload != "crack":
                 it.preset, it.op = presets[0].payload, "preset"  # "遮阳帘拉起一半": the phrase, that far
+            # "太晒了把我这边的遮阳帘拉上来" (a side said; "the sun's cooking my head" names none)
+            _to_side(it, [k for k in zone_keys if k != "speaker" or own_side], catalog)
             if any(0 <= p.start - n.end <= 2 for n in neg) or lead_neg:
                 if it.op == "on" and lex.lang == "zh" and _settable(catalog, it.cap):
                     it.op = "off"  # "别开空调了": turn it off
@@ -395,11 +398,7 @@ def _clause(lex: Lexicon, catalog: dict[str, Capability], text: str, spans: list
                 it.op = "preset"  # "lower my window halfway": the preset is the target
                 if it.cap is None and it.preset in _PRESET_DEVICE and not it.too and not _PRONOUN_IN.search(text):
                     it.cap = _PRESET_DEVICE[it.preset]  # "let some fresh air in": a window
-            sided = catalog[it.cap].sided if it.cap in catalog else None
-            if sided and any(k in _SIDED or k.startswith("Row") for k in zone_keys):
-                if catalog[sided].covers != catalog[it.cap].covers:
-                    it.op = _FLIP.get(it.op or "", it.op)  # closing a sunroof shade is raising a blind
-                it.cap = sided  # "左后的遮阳帘", "my side's shade": the shade of that window
+            _to_side(it, zone_keys, catalog)
             if colors:
                 it.cap, it.op, it.slots = _color_function(catalog, it.cap), "set", {"color": colors[0]}
             if digits and cap in ("phone.call",):
@@ -534,6 +533,15 @@ def _apply_options(lex: Lexicon, text: str, it: Intent) -> None:
         return  # "turn off the parking lights": the mode's off, not the option named
     if m:
         it.op, it.option = "set", table[m.group(0)]
+
+
+def _to_side(it: Intent, zone_keys: list[str], catalog: dict[str, Capability]) -> None:
+    """"左后的遮阳帘", "my side's shade": a device said with a side is that side's own one."""
+    sided = catalog[it.cap].sided if it.cap in catalog else None
+    if sided and any(k in _SIDED or k.startswith("Row") for k in zone_keys):
+        if catalog[sided].covers != catalog[it.cap].covers:
+            it.op = _FLIP.get(it.op or "", it.op)  # closing a sunroof shade is raising a blind
+        it.cap = sided
 
 
 def _color_function(catalog: dict[str, Capability], named: str | None) -> str | None:

@@ -450,7 +450,8 @@ def _inherit(clauses: list[Clause], lang: str) -> None:
             if it.alts and last is not None and last.cap:
                 it.cap = pick_alternative(it.alts, catalog[last.cap].domain, catalog)
             if it.cap is None and not it.too and others_named:
-                said = it.value is not None or it.preset or it.option or _PRONOUN[lang].search(it.clause)
+                said = it.value is not None or it.preset or it.option or it.op in ("max", "min") \
+                    or _PRONOUN[lang].search(it.clause)  # "…，角度调回最小": an extreme is a target too
                 if not said:
                     continue  # "…, some guy broke down ahead": a verb with nothing to act on
                 if last is not None and last.cap:
