@@ -173,3 +173,29 @@ def test_radio_words_tune_the_radio_and_not_locking_is_no_unlocking():
     assert "Vehicle.Cabin.Infotainment.Media.Request.Collection" not in changed
     r, changed = run("先别锁定后视镜")
     assert not changed
+
+
+@pytest.mark.parametrize("first,only,zone,want,back", [
+    ("turn on the child locks on the back doors", "no wait only the one on the passenger side", None,
+     {"Vehicle.Cabin.Door.Row2.PassengerSide.IsChildLockActive": True},
+     {"Vehicle.Cabin.Door.Row2.DriverSide.IsChildLockActive": False}),
+    ("后排侧窗遮阳帘拉起来", "只要左边的", None,
+     {"Vehicle.Cabin.Door.Row2.DriverSide.Shade.Position": 100},
+     {"Vehicle.Cabin.Door.Row2.PassengerSide.Shade.Position": 0}),
+    ("open all the windows", "only the driver's", None,
+     {"Vehicle.Cabin.Door.Row1.DriverSide.Window.Position": 100},
+     {"Vehicle.Cabin.Door.Row2.DriverSide.Window.Position": 0}),
+])
+def test_only_narrows_the_last_request_and_puts_the_rest_back(first, only, zone, want, back):
+    car = SimulatedVehicle()
+    a = Assistant(car)
+    a.turn(first, zone=zone)
+    r = a.turn(only, zone=zone)
+    assert r.outcome == "executed"
+    for path, value in {**want, **back}.items():
+        assert car.get(path) == value, path
+
+
+def test_only_with_nothing_before_asks():
+    r, changed = run("only the passenger side")
+    assert r.outcome == "clarify" and not changed

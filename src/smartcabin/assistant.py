@@ -250,13 +250,18 @@ class Assistant:
             t.outcome = "clarify"
             t.parts = [p["clarify_target"].format(op=p["ops"].get(op, "")) if op else p["clarify_generic"]]
             return []
+        reverted: list[Write] = []
+        if any(i.only for i in u.intents):
+            reverted = self._revert_last(t)  # "only the passenger side": the others go back as they were
+            if reverted is None:
+                return []
         planned = plan(intents, self.vehicle, t.speaker, u.lang)
         untimed = {pr.cap.id for pr in planned.problems if _asks_time(pr)}
         if untimed and when_said(u.text, u.lang, datetime.now()) is not None:
             # "预约充电，晚上十一点": the time said in a clause of its own
             intents = [replace(i, clause=u.text) if i.cap in untimed else i for i in intents]
             planned = plan(intents, self.vehicle, t.speaker, u.lang)
-        return self._review(planned, t)
+        return reverted + self._review(planned, t)
 
     def _playing(self) -> bool:
         """Media is playing: what a bare "turn it up" refers to when nothing was said before."""
@@ -346,16 +351,25 @@ class Assistant:
         if not self.memory.undo_stack:
             t.outcome, t.parts = "no_action", [p["nothing_to_undo"]]
             return []
-        previous = self.memory.undo_stack[-1]
-        writes = undo_writes(previous, self.vehicle)
+        writes = self._revert_last(t)
+        if writes is None:
+            return []
+        t.outcome, t.parts = "executed", [p["undone"]]
+        return writes
+
+    def _revert_last(self, t: _Turn) -> list[Write] | None:
+        """Put back what the last turn changed; None (and the refusal said) where safety forbids it."""
+        if not self.memory.undo_stack:
+            return []
+        writes = undo_writes(self.memory.undo_stack[-1], self.vehicle)
         verdict = check(writes, self.vehicle, t.speaker)
         if verdict.decision != "allow" and verdict.rule is not None:
             # undoing is a command like any other: "undo" must not open a door at speed
+            p = replies.phrases(t.lang)
             t.outcome, t.parts = "refused", [p["refused"].format(reason=verdict.rule.reason[t.lang])]
-            return []
+            return None
         self.memory.undo_stack.pop()
         self.vehicle.write(writes)
-        t.outcome, t.parts = "executed", [p["undone"]]
         return writes
 
     def _cancel_running(self, t: _Turn) -> list[Write]:

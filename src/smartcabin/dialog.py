@@ -54,6 +54,15 @@ def resolve(intents: list[Intent], memory: Memory, lang: str, playing: bool = Tr
                 return None
             out.append(fixed)
             continue
+        if it.only:
+            if not last:
+                return None
+            narrowed = [replace(a.intent, seats=seats, too=False) for a in last
+                        if (seats := _narrowed(a.seats, it.seats or ()))]
+            if not narrowed:
+                return None
+            out += narrowed
+            continue
         if it.seats and last:
             it = replace(it, seats=in_context_rows(it.seats, last))
         if it.op == "again" and last:
@@ -154,6 +163,14 @@ def _temperature_like(it: Intent, lang: str) -> bool:
 
 def _rows(seats: tuple[str, ...] | None) -> set[str]:
     return {s.split(".")[0] for s in seats or () if s.startswith("Row")}
+
+
+def _narrowed(done: tuple[str, ...], said: tuple[str, ...]) -> tuple[str, ...]:
+    """The seats just changed that the words name: "the passenger side" of the rear doors is
+    the rear right one; a seat said outright counts only if it was among them."""
+    exact = tuple(s for s in done if s in said)
+    sides = {s.split(".")[-1].replace("side:", "") for s in said}
+    return exact or tuple(s for s in done if s.split(".")[-1] in sides)
 
 
 def in_context_rows(seats: tuple[str, ...] | None, last: list[Action]) -> tuple[str, ...] | None:

@@ -16,7 +16,7 @@ _FLAT = {
     "all_words": "all", "plural": "plural", "too_words": "too",
     "undo_words": "undo", "yes_words": "yes", "no_words": "no", "negations": "neg",
     "question_words": "q", "dou_words": "dou", "llm_requests": "llm", "fillers": "filler", "separators": "sep", "injection": "inject",
-    "third_party": "other",
+    "third_party": "other", "only_words": "only",
 }
 # YAML mapping key (name -> phrases) -> span tag
 _KEYED = {"devices": "dev", "ops": "op", "zones": "zone", "presets": "preset",

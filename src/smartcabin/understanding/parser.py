@@ -112,6 +112,12 @@ def parse(text: str, lang: str | None = None) -> Understanding:
         return Understanding(text=raw, lang=lang, act="none", reason="injection", intents=intents)
     intents = _expand_too(intents)
     leftover = [it for c in clauses for _, it in c.bare_devs]
+    if "only" in tags and "zone" in tags and not leftover and all(i.cap is None for i in intents):
+        # "no wait, only the one on the passenger side", "只要左边的": the last request narrowed
+        at = next(s.start for s in spans if s.tag == "only")
+        named = [s for s in spans if s.tag == "zone" and s.start >= at][:1] or [s for s in spans if s.tag == "zone"]
+        seats = _seats([s.payload for s in named])  # "只要左边的 右边放下去": the seats said after "only"
+        return Understanding(text=raw, lang=lang, act="command", intents=[Intent(cap=None, op=None, seats=seats, only=True)])
     only = tags - {"filler", "q", "mag", "sep"}
     if "undo" in tags and (clauses and "undo" in clauses[0].tags or not intents):
         return Understanding(text=raw, lang=lang, act="undo")
