@@ -199,3 +199,28 @@ def test_only_narrows_the_last_request_and_puts_the_rest_back(first, only, zone,
 def test_only_with_nothing_before_asks():
     r, changed = run("only the passenger side")
     assert r.outcome == "clarify" and not changed
+
+
+@pytest.mark.parametrize("text,want", [
+    ("mirrors are all iced up", {"Vehicle.Body.Mirrors.DriverSide.IsHeatingOn", "Vehicle.Body.Mirrors.PassengerSide.IsHeatingOn"}),
+    ("throw my phone screen up on the big display, just mirror it",
+     {"Vehicle.Cabin.Infotainment.HMI.ForegroundApp", "Vehicle.Cabin.Infotainment.SmartphoneScreenMirroring.Active"}),
+    ("set the front passenger's reading lamp to blue",
+     {"Vehicle.Cabin.Light.Spotlight.Row1.PassengerSide.IsLightOn", "Vehicle.Cabin.Light.Spotlight.Row1.PassengerSide.Color"}),
+    ("foggy as hell out there, turn on the front fogs", {"Vehicle.Body.Lights.Fog.Front.IsOn"}),
+    ("I dropped my phone somewhere, light up the cabin", {"Vehicle.Cabin.Light.IsDomeOn"}),
+    ("back wiper on please, can't see out the rear", {"Vehicle.Body.Windshield.Rear.Wiping.Mode"}),
+    ("switch the directions to a male voice", {"Vehicle.Cabin.Infotainment.Navigation.GuidanceVoice"}),
+    ("dim the gauges behind the wheel a little", {"Vehicle.Cabin.Infotainment.Cluster.Brightness"}),
+    ("两边后视镜都锁定一下 别让人给碰歪了", {"Vehicle.Body.Mirrors.DriverSide.IsLocked", "Vehicle.Body.Mirrors.PassengerSide.IsLocked"}),
+])
+def test_words_that_sound_like_another_device_write_only_the_one_meant(text, want):
+    r, changed = run(text)
+    assert set(changed) == want, changed
+
+
+def test_a_mirror_named_alone_is_never_folded():
+    r, changed = run("passenger mirror a touch to the left")
+    assert not any("IsFolded" in k for k in changed)
+    r, changed = run("fold the mirrors")
+    assert changed.get("Vehicle.Body.Mirrors.DriverSide.IsFolded") is True

@@ -69,6 +69,7 @@ def _seats(keys: list[str], own_side: bool = False) -> tuple[str, ...] | None:
     if rows and sides:
         seats += [f"{r}.{s}" for r in rows for s in sides]
     elif rows:
+        rows = [r for r in rows if not any(s.startswith(r + ".") for s in seats)]  # "the front passenger's"
         seats += [f"{r}.{s}" for r in rows for s in ("DriverSide", "PassengerSide")]
         seats += ["Row2.Middle"] if "Row2" in rows else []
     elif sides and not seats:
@@ -159,7 +160,7 @@ _FLIP = {"on": "off", "off": "on", "up": "down", "down": "up", "more": "less", "
 _LONG_CLAUSE = {"zh": 14, "en": 8}  # a device named in passing in a longer clause is talk, not a request
 _TALK = {"zh": 3, "en": 5}  # unknown letters around a colour word that make it talk, not a request
 _STATEMENT = {"zh": re.compile(r"\W*(我(?!的|这|要|想|需要)|有点|有些|好(?!的)|太|真|这(?!边|个|里)|外面|今天|天气|天黑|天亮|路上|看不清|看不见|听不清|下雨了|下雪了|起雾了|一会儿?|待会儿?|等会儿?|快要|马上要|好像)"),  # said of oneself or the world: a need
-              "en": re.compile(r"\W*(i|we|it|this|that|there|so|kind of|the kids|the baby|he|she|they|let us)\b")}
+              "en": re.compile(r"\W*(i|we|it|this|that|there|so|kind of|the kids|the baby|he|she|they|let us|can not see|cannot see)\b")}
 
 
 def _clause(lex: Lexicon, catalog: dict[str, Capability], text: str, spans: list[Span]) -> Clause:

@@ -157,14 +157,15 @@ def parse(text: str, lang: str | None = None) -> Understanding:
         reason = "question" if any(c.question for c in clauses) else "chitchat"
         return Understanding(text=raw, lang=lang, act="none", reason=reason, confidence=0.0)
     for it in leftover:
-        # A device named alone: switches mean "on"; anything else needs a question back.
+        # A device named alone: switches mean "on"; anything else needs a question back (a door or a
+        # mirror named alone is never opened or folded: "passenger mirror a touch to the left").
         cap = catalog.get(it.cap or "")
         if intents:
             continue
         if any(("neg" in c.tags or "no" in c.tags) and any(i is it for _, i in c.bare_devs) for c in clauses):
             # "我不想听歌", "no music please": a device named with a negation and no verb asks for nothing
             return Understanding(text=raw, lang=lang, act="none", reason="declined", deny="no" in tags)
-        if cap is not None and cap.kind in ("switch", "action") and cap.safety != "door" \
+        if cap is not None and cap.kind in ("switch", "action") and cap.safety not in ("door", "mirror") \
                 and it.clause and _uncovered(it.clause, spans_in(spans, text, it.clause)) <= _SHORT[lang]:
             it.op = "on"
             intents.append(it)
