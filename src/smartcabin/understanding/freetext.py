@@ -35,9 +35,10 @@ def strip_fillers(lex: "Lexicon", text: str) -> str:
     while changed and text:
         changed = False
         for f in fillers:  # longest first (lexicon.py sorts them)
+            nxt = text[len(f):len(f) + 1]
             # an English filler ends at a word's end, in mixed text too ("carplay" holds no "car")
-            whole = not f[-1:].isascii() or not text[len(f):len(f) + 1].isascii() or not text[len(f):len(f) + 1].isalnum()
-            if text.startswith(f) and (lex.lang == "zh" and whole or text[len(f):len(f) + 1] in ("", " ")):
+            whole = not (f[-1:].isascii() and nxt.isascii() and nxt.isalnum())
+            if text.startswith(f) and (lex.lang == "zh" and whole or nxt in ("", " ")):
                 text = text[len(f):].lstrip()
                 changed = True
                 break

@@ -354,10 +354,10 @@ def _drop_implied(intents: list[Intent]) -> list[Intent]:
     """"有点热，温度调低两度": the need and the command are one request."""
     needs = [i for i in intents if i.implied and i.cap]
     if any(not i.implied for i in intents):
-        for n, it in enumerate(intents):  # "turn it down, it's way too loud": the need names what "it" is
-            said = [p for p in intents[:n] if p.cap and not p.implied]
+        for k, it in enumerate(intents):  # "turn it down, it's way too loud": the need names what "it" is
+            said = [p for p in intents[:k] if p.cap and not p.implied]
             if it.cap is None and not it.implied and not it.too and said and it.op in ("max", "min", "more", "less") \
-                    and _PRONOUN[_lang_of(it.clause)].search(it.clause):
+                    and _PRONOUN[detect_lang(it.clause)].search(it.clause):
                 # "get the seat cooling going? max it out, I'm sweating": "it" is the device just named
                 it.cap, it.seats = said[-1].cap, it.seats or said[-1].seats
                 continue
@@ -381,11 +381,7 @@ def _drop_implied(intents: list[Intent]) -> list[Intent]:
 
 def refers_back(text: str) -> bool:
     """The sentence points at something said or done before ("turn it up", "把它关了")."""
-    return _PRONOUN[_lang_of(text)].search(text.lower()) is not None
-
-
-def _lang_of(text: str) -> str:
-    return "zh" if _CJK_CHAR.search(text) else "en"
+    return _PRONOUN[detect_lang(text)].search(text.lower()) is not None
 
 
 def _direction(op: str | None) -> int:
