@@ -224,3 +224,15 @@ def test_a_mirror_named_alone_is_never_folded():
     assert not any("IsFolded" in k for k in changed)
     r, changed = run("fold the mirrors")
     assert changed.get("Vehicle.Body.Mirrors.DriverSide.IsFolded") is True
+
+
+def test_follow_ups_and_takebacks_from_hold_out_9():
+    r, changed = run("靠背往后放一点", "再放一点")
+    assert set(changed) == {"Vehicle.Cabin.Seat.Row1.DriverSide.Backrest.Recline"}  # further back, no music
+    r, changed = run("open the sunroof", "wait no, don't")
+    assert changed.get("Vehicle.Cabin.Sunroof.Position") == 0
+    r, changed = run("导航那个声音太吵了 给它静音")
+    assert changed == {f"{NAV}.Mute": "MUTED"}
+    r, changed = run("空调开到自动 然后风往脚底下吹")
+    assert "Vehicle.Cabin.HVAC.IsAirConditioningActive" not in changed
+    assert changed.get("Vehicle.Cabin.HVAC.IsAutoModeActive") is True

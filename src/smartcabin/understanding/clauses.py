@@ -108,6 +108,7 @@ _COMBOS = {  # two devices named together that mean a third
     frozenset({"door.child_lock", "window.position"}): "window.child_lock",  # "the child lock on the windows"
     frozenset({"door.lock", "trunk.position"}): "trunk.lock",  # "is the trunk locked"
     frozenset({"door.lock", "frunk.position"}): "frunk.lock",  # "lock the frunk"
+    frozenset({"door.lock", "mirror.fold"}): "mirror.lock",  # "lock the side mirrors so nobody knocks them"
 }
 
 
