@@ -36,7 +36,7 @@ def main() -> int:
     from smartcabin.evaluation import report as summary, run_cases, wrong_actions
     from smartcabin.model.train import train
 
-    env = {**os.environ, "OMP_NUM_THREADS": "1"}
+    env = {**os.environ, "OMP_NUM_THREADS": "1", "SMARTCABIN_EMBED_THREADS": "1"}
     for layers in args.layers:
         out = Path(tempfile.mkdtemp()) / "intent.npz"
         report = train(out, layers=layers, progress=lambda *_: None)

@@ -236,3 +236,21 @@ def test_follow_ups_and_takebacks_from_hold_out_9():
     r, changed = run("空调开到自动 然后风往脚底下吹")
     assert "Vehicle.Cabin.HVAC.IsAirConditioningActive" not in changed
     assert changed.get("Vehicle.Cabin.HVAC.IsAutoModeActive") is True
+
+
+@pytest.mark.parametrize("turns,never", [
+    (("open all the windows", "close just the rear ones"), "Vehicle.Cabin.Door.Row1.DriverSide.Window.Position"),
+    (("open all the windows", "only close the rear ones"), "Vehicle.Cabin.Door.Row1.DriverSide.Window.Position"),
+    (("turn on the AC", "no music please"), "Vehicle.Cabin.HVAC.IsAirConditioningActive"),
+    (("open the rear windows", "undo", "only the left one"), "Vehicle.Cabin.Door.Row2.DriverSide.Window.Position"),
+])
+def test_a_verb_or_a_refusal_after_a_command_never_reverts_or_changes_what_it_did_not_name(turns, never):
+    r, changed = run(*turns)
+    assert never not in changed, changed
+
+
+def test_a_trip_and_a_mute_in_one_sentence_keep_both_and_a_complaint_is_no_destination():
+    r, changed = run("导航去公司，然后静音")
+    assert changed.get("Vehicle.Cabin.Infotainment.Media.Volume") == 0 and f"{NAV}.Mute" not in changed
+    r, changed = run("太堵了，导航过去吧")
+    assert r.outcome == "clarify" and not changed

@@ -204,8 +204,8 @@ class Assistant:
         p = replies.phrases(u.lang)
         pending, self.memory.pending = self.memory.pending, None
         asked, self.memory.asked = self.memory.asked, None
-        if asked is not None and u.act in ("none", "command") and u.reason not in ("injection", "too_long") \
-                and not any(i.cap for i in u.intents) and when_said(u.text, u.lang, datetime.now()) is not None:
+        if asked is not None and u.act in ("none", "command") and u.reason not in ("injection", "too_long", "declined") \
+                and not u.deny and not any(i.cap for i in u.intents) and when_said(u.text, u.lang, datetime.now()) is not None:
             # "schedule charging" ... "What time?" ... "at 11 pm": the time asked for
             return self._review(plan([replace(asked, clause=u.text)], self.vehicle, t.speaker, u.lang), t)
         vague = all(i.cap is None and i.value is None and not i.preset and not i.option and not i.slots
@@ -252,6 +252,9 @@ class Assistant:
             return []
         reverted: list[Write] = []
         if any(i.only for i in u.intents):
+            if not self.memory.last_undoable:  # nothing changed last time, or it was undone: ask
+                t.outcome, t.parts = "clarify", [p["clarify_generic"]]
+                return []
             reverted = self._revert_last(t)  # "only the passenger side": the others go back as they were
             if reverted is None:
                 return []
@@ -369,6 +372,7 @@ class Assistant:
             t.outcome, t.parts = "refused", [p["refused"].format(reason=verdict.rule.reason[t.lang])]
             return None
         self.memory.undo_stack.pop()
+        self.memory.last_undoable = False
         self.vehicle.write(writes)
         return writes
 

