@@ -188,7 +188,7 @@ def when_said(text: str, lang: str, now: datetime) -> datetime | None:
     found = find_when(normalize(text, lang), lang, now)
     if found is None:
         return None
-    return found.at or (now + found.duration if found.duration else None)
+    return found.moment(now)
 
 
 def _read_times(cap: Capability, it: Intent, lang: str, now: datetime) -> Intent:

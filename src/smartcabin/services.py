@@ -224,9 +224,7 @@ class Services:
                 return ServiceResult(Outcome.CLARIFY, t["timer_how_long"])
             self.store.add(duration_words(when.duration, lang), (now + when.duration).isoformat(), kind="timer")
             return ServiceResult(Outcome.EXECUTED, t["timer_set"].format(span=duration_words(when.duration, lang)))
-        at = None
-        if when is not None:
-            at = when.at or (now + when.duration if when.duration else None)
+        at = when.moment(now) if when is not None else None
         if service_id == "alarm.set":
             if at is None:
                 return ServiceResult(Outcome.CLARIFY, t["alarm_when"])

@@ -31,6 +31,10 @@ class When:
     span: tuple[int, int]        # start/end index of the matched time words in the text given
     text: str                    # the matched words
 
+    def moment(self, now: datetime) -> datetime | None:
+        """The moment meant: the one named, or a span from now ("in half an hour")."""
+        return self.at or (now + self.duration if self.duration else None)
+
 
 # A spoken request is far shorter than this; the cap bounds the cost of pasted or garbage input.
 _MAX_CHARS = 1000

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
+from functools import lru_cache
 
 from ..capabilities import Capability, load_catalog, with_unit
 from .freetext import free_text_intent
@@ -549,15 +550,24 @@ def _to_side(it: Intent, zone_keys: list[str], catalog: dict[str, Capability]) -
 def _color_function(catalog: dict[str, Capability], named: str | None) -> str | None:
     """The colour of the light named ("make my reading light red", "交互灯换成蓝色"): the colour
     function that lights that light's own signal; with no light named, the first (the ambient light)."""
-    colored = [c for c in catalog.values() if any(p.get("type") == "color" for p in c.params.values())]
+    colored, by_signal = _color_functions()
     cap = catalog.get(named or "")
-    if cap is not None and cap in colored:
+    if cap is not None and cap.id in colored:
         return cap.id
-    if cap is not None and cap.signal:
-        own = next((c for c in colored if cap.signal in c.writes), None)
-        if own is not None:
-            return own.id
-    return colored[0].id if colored else None
+    if cap is not None and cap.signal in by_signal:
+        return by_signal[cap.signal]
+    return colored[0] if colored else None
+
+
+@lru_cache(maxsize=1)
+def _color_functions() -> tuple[tuple[str, ...], dict[str, str]]:
+    """The colour functions in catalog order, and which one each light's signal belongs to."""
+    colored = [c for c in load_catalog().values() if any(p.get("type") == "color" for p in c.params.values())]
+    by_signal: dict[str, str] = {}
+    for c in colored:
+        for sig in c.writes:
+            by_signal.setdefault(sig, c.id)
+    return tuple(c.id for c in colored), by_signal
 
 
 def apply_options(lang: str, it: Intent) -> None:

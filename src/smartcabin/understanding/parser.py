@@ -16,7 +16,7 @@ from ..numerals import normalize_en, normalize_zh
 from .clauses import (Clause, _clause, _redirect, _seats, apply_options, is_statement, other_axis, pick_alternative,
                       redirect, segments)
 from .freetext import strip_fillers
-from .lexicon import load_lexicon
+from .lexicon import Lexicon, load_lexicon
 from .tagging import Span, _tag, _uncovered, clause_len, noisy, spans_in
 from .text import MAX_CHARS, clean, detect_lang, expand_contractions, garbled, meaningful
 from .types import Intent, Understanding
@@ -95,9 +95,8 @@ def parse(text: str, lang: str | None = None) -> Understanding:
         clause = _clause(lex, catalog, text[a:b], sub)
         if noisy(text[a:b], sub) and not any(i.slots for i in clause.intents):
             clause.intents, clause.bare_devs = [], []  # a word we know inside noise we don't
-        _go_there(clause, said_before)
-        said_before = "" if clause.intents or clause.bare_devs or is_statement(lang, text[a:b].strip()) else \
-            _WHERE_IS.sub("", strip_fillers(lex, text[a:b])).strip(" ,.!?，。！？")
+        _go_there(lex, clause, said_before)
+        said_before = "" if clause.intents or clause.bare_devs or is_statement(lang, text[a:b].strip()) else text[a:b]
         clauses.append(clause)
     _drop_remarks(clauses)
     _inherit(clauses, lex.lang)
@@ -303,11 +302,12 @@ _CLAUSE_BREAK = {"zh": re.compile(r"[\s,，。;；]"), "en": re.compile(r"[,;.]"
 _WHERE_IS = re.compile(r"哪里有|哪儿有|哪有|有没有|在哪里|在哪儿|在哪|\b(?:is there|where is|where's)\b")
 
 
-def _go_there(clause: Clause, place: str) -> None:
+def _go_there(lex: Lexicon, clause: Clause, said_before: str) -> None:
     """"附近的充电站 导航过去", "the Shell station on Main, take me there": the place is what was
     said before the verb; with nothing said before, the request has no place yet (the dialog asks)."""
     for it in clause.intents:
         if it.slots.get("place") == "":
+            place = _WHERE_IS.sub("", strip_fillers(lex, said_before)).strip(" ,.!?，。！？")
             if place:
                 it.slots["place"] = place
             else:
