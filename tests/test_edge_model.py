@@ -40,10 +40,16 @@ def test_a_bare_song_name_after_a_music_request_plays_it(hybrid):
     assert car.get("Vehicle.Cabin.Infotainment.Media.Request.Track") == "晴天"
 
 
-def test_the_same_bare_name_without_context_does_nothing(hybrid):
+def test_a_bare_name_the_car_does_not_know_does_nothing_without_context(hybrid):
     car = SimulatedVehicle()
-    r = Assistant(car, understanding=hybrid).turn("晴天")
+    r = Assistant(car, understanding=hybrid).turn("卡路里")  # not in the sample library: maybe just talk
     assert r.outcome == "no_action" and r.writes == []
+
+
+def test_a_bare_song_of_the_car_s_library_plays_without_context(hybrid):
+    car = SimulatedVehicle()
+    assert Assistant(car, understanding=hybrid).turn("晴天").outcome == "executed"
+    assert car.get("Vehicle.Cabin.Infotainment.Media.Request.Track") == "晴天"
 
 
 @pytest.mark.parametrize("text", ["今天天气怎么样", "tell me a joke", "宝宝别哭了", "who won the game last night"])
@@ -129,8 +135,9 @@ def test_train_writes_a_loadable_model_from_a_small_set(tmp_path, monkeypatch, h
     from smartcabin.model import train as train_mod
 
     small = [Example("打开空调", "hvac.ac:on"), Example("关闭空调", "hvac.ac:off"), Example("你好", "none")] * 10
-    monkeypatch.setattr(train_mod, "build", lambda seed, extra=(): small + list(extra))
+    monkeypatch.setattr(train_mod, "build", lambda seed, extra=(), base=True: small + list(extra))
     monkeypatch.setattr(train_mod, "decontaminated", lambda examples, exclude=None: examples)
+    monkeypatch.setattr(train_mod, "TAGGED_PER_LANG", 20)  # the tagger's own sentences: a few
     report = train_mod.train(tmp_path / "m.npz", seed=1, cache=tmp_path / "cache.npz", progress=lambda *_: None)
     model = IntentModel.load(tmp_path / "m.npz")
     assert report.examples == 30 and model.w1.shape[0] == 384 + len(model.domains)

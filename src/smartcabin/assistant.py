@@ -10,11 +10,13 @@ from datetime import datetime
 from typing import Any, Callable
 
 from . import replies
+from .capabilities import load_catalog
 from .dialog import Memory, Pending, resolve
 from .planning import Action, Plan, Problem, plan, undo_writes, when_said
 from .safety import check, load_rules
 from .signals import Value
 from .understanding import Intent, Understanding
+from .understanding.naming import index_for
 from .understanding.router import EdgeUnderstanding
 from .llm.tier import HELD, HELD_UNSURE, LLMTier
 from .understanding.parser import warm_up
@@ -84,6 +86,12 @@ def _asks_time(pr: Problem) -> bool:
         p.get("type") == "time" for p in pr.cap.params.values())
 
 
+def _asks_name(pr: Problem) -> bool:
+    """A request planning could not run for want of its name ("call" … "who?")."""
+    return pr.kind == "missing" and pr.cap is not None and any(
+        p.get("names") for p in pr.cap.params.values())
+
+
 def _long(u: Understanding) -> bool:
     return len(u.text.split()) > 8 if u.lang == "en" else len(u.text) > 14
 
@@ -103,6 +111,7 @@ class Assistant:
         self.llm = llm
         self.session = session or time.strftime("%Y%m%dT%H%M%S")
         self.edge = understanding or understanding_for(mode)
+        self.names = index_for(self.vehicle.names())  # the car's contacts, media and places
         warm_up()  # data and patterns load here, so the first spoken turn is as fast as the rest
         load_rules()
         replies.phrases("en")
@@ -111,14 +120,37 @@ class Assistant:
     def reset(self) -> None:
         self.memory = Memory()
 
+    def _awaited_name(self) -> str | None:
+        """The request whose name the next turn may be: one asked for it ("打电话" … "给谁？"),
+        or the last action a name-taking request that came without one ("我想听歌": resumed)."""
+        catalog = load_catalog()
+        if self.memory.wants_name:
+            return next((c.id for c in catalog.values() if c.domain == self.memory.wants_name
+                         and any(p.get("names") for p in c.params.values())), None)
+        last = self.memory.last_actions
+        if len(last) == 1 and any(p.get("names") for p in last[0].cap.params.values()) \
+                and not any(last[0].intent.slots.get(k) for k in last[0].cap.params):
+            return last[0].cap.id
+        return None
+
+    def _context_domain(self) -> str | None:
+        """The domain the next turn continues: a request still missing its name ("打电话" …
+        "张伟"), else the last action's."""
+        if self.memory.wants_name:
+            return self.memory.wants_name
+        held = self.memory.partial or self.memory.asked
+        if held is not None and held.cap in load_catalog():
+            return load_catalog()[held.cap].domain
+        last = self.memory.last_actions
+        return last[-1].cap.domain if last else None
+
     def turn(self, text: str, zone: str | None = None, emit: Callable[[str], None] | None = None,
              cancelled: Callable[[], bool] = lambda: False) -> TurnResult:
         """One turn. `emit` receives what can be said at once (the LLM tier's acknowledgement,
         then its answer sentence by sentence); `cancelled` stops a streaming answer."""
         start = time.perf_counter()
         speaker = zone if zone and is_seat(zone) else DEFAULT_SPEAKER
-        last = self.memory.last_actions
-        u = self.edge.understand(text, last[-1].cap.domain if last else None)
+        u = self.edge.understand(text, self._context_domain(), names=self.names, awaits=self._awaited_name())
         before = self.vehicle.snapshot()
         t = _Turn(lang=u.lang, speaker=speaker)
         try:
@@ -314,6 +346,7 @@ class Assistant:
         t.parts = [x for x in t.parts if x] + [p["refused"].format(reason=r) for r in dict.fromkeys(refused)]
         t.parts += [replies.problem(pr, t.lang) for pr in planned.problems]
         self.memory.asked = next((pr.detail["intent"] for pr in planned.problems if _asks_time(pr)), None)
+        self.memory.wants_name = next((pr.cap.domain for pr in planned.problems if _asks_name(pr)), None)
         if confirm:
             self.memory.pending = Pending(confirm, frozenset(confirm_rules))
         if writes or any(a.cap.kind == "query" or a.intent.op == "query" for a in allowed):

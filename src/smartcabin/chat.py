@@ -5,7 +5,7 @@ import json
 import sys
 from pathlib import Path
 
-from .assistant import Assistant
+from .assistant import DEFAULT_MODE, Assistant, understanding_for
 from .llm.tier import tier_from_config
 from .signals import SignalError
 from .vehicle import SimulatedVehicle
@@ -19,10 +19,10 @@ HELP = """Type a command in Chinese or English, e.g. "打开空调" or "open my 
 
 
 def run_chat(zone: str = "Row1.DriverSide", stdin=sys.stdin, stdout=sys.stdout,
-             review_log: Path | None = None) -> int:
+             review_log: Path | None = None, model: Path | None = None) -> int:
     vehicle = SimulatedVehicle()
     llm = tier_from_config()
-    assistant = Assistant(vehicle, review_log=review_log, llm=llm)
+    assistant = Assistant(vehicle, review_log=review_log, llm=llm, understanding=understanding_for(DEFAULT_MODE, model))
     if llm is not None:
         print(f"LLM tier: {llm.describe()}", file=stdout)
     interactive = stdin.isatty()

@@ -11,6 +11,7 @@ from .signals import SignalError
 from .zones import SEATS
 
 DEFAULT_CORPUS = "data/eval/*.jsonl"
+MODEL_HELP = "an intent model file (default: the one `smartcabin train` wrote, else the packaged one)"
 
 
 def _corpus(paths: list[str]) -> list[Path]:
@@ -24,6 +25,16 @@ def _format_value(v: object) -> str:
     return json.dumps(v, ensure_ascii=False)
 
 
+def _model_arg(args: argparse.Namespace) -> Path | None:
+    """--model PATH, checked here so a typo is an error, not a silent parser-only assistant."""
+    if not getattr(args, "model", None):
+        return None
+    path = Path(args.model)
+    if not path.is_file():
+        raise SystemExit(f"smartcabin: no model file at {path}")
+    return path
+
+
 def cmd_say(args: argparse.Namespace) -> int:
     from .assistant import Assistant
     from .vehicle import SimulatedVehicle
@@ -33,7 +44,10 @@ def cmd_say(args: argparse.Namespace) -> int:
         raise ValueError("--setup must be a JSON object of signal paths to values")
     from .llm.tier import tier_from_config
 
-    assistant = Assistant(SimulatedVehicle(setup), llm=tier_from_config())
+    from .assistant import understanding_for
+
+    edge = understanding_for("hybrid", _model_arg(args))
+    assistant = Assistant(SimulatedVehicle(setup), llm=tier_from_config(), understanding=edge)
     result = assistant.turn(args.text, zone=args.zone)
     if args.json:
         print(json.dumps(result.to_dict(), ensure_ascii=False))
@@ -47,7 +61,11 @@ def cmd_say(args: argparse.Namespace) -> int:
 def cmd_parse(args: argparse.Namespace) -> int:
     from .understanding.router import EdgeUnderstanding
 
-    u = EdgeUnderstanding(args.mode).understand(args.text, args.context)
+    from .names import car_names
+    from .understanding.naming import index_for
+
+    u = EdgeUnderstanding(args.mode, _model_arg(args)).understand(args.text, args.context,
+                                                                  names=index_for(car_names()))
     data = u.to_dict()
     handled = u.act not in ("none", "clarify")
     data["route"] = "edge" if handled else "llm"
@@ -59,7 +77,7 @@ def cmd_eval(args: argparse.Namespace) -> int:
     from .evaluation import report, run_cases, wrong_actions
 
     files = _corpus(args.files)
-    results = run_cases(files, mode=args.mode, model=Path(args.model) if args.model else None)
+    results = run_cases(files, mode=args.mode, model=_model_arg(args))
     result, wrong = report(results), wrong_actions(results)
     if args.report:
         Path(args.report).write_text(json.dumps(result, ensure_ascii=False, indent=1), encoding="utf-8")
@@ -86,7 +104,33 @@ def cmd_bench(args: argparse.Namespace) -> int:
     from .bench import main as bench_main
 
     return bench_main(_corpus(args.files), args.rounds, args.json, args.mode, args.cores, args.warm,
-                      Path(args.model) if args.model else None)
+                      _model_arg(args))
+
+
+def cmd_score_logs(args: argparse.Namespace) -> int:
+    from .logscore import read_lines, score
+    from .names import car_names
+    from .understanding.router import EdgeUnderstanding
+
+    modes = args.mode or ["parser", "model", "hybrid"]
+    table = {}
+    for mode in modes:
+        edge = EdgeUnderstanding(mode, _model_arg(args))
+        edge.warm_up()
+        rows = [r for path in args.files for r in read_lines(Path(path))]
+        if args.unseen_in:  # only the lines those logs do not hold word for word
+            from .model.classifier import memory_key
+
+            known = {memory_key(r["text"], None) for path in args.unseen_in for r in read_lines(Path(path))}
+            rows = [r for r in rows if memory_key(r["text"], None) not in known]
+        table[mode] = score(rows, edge, None if args.no_names else car_names()).to_dict()
+        for lang, row in [("all", table[mode]), *table[mode].get("by_lang", {}).items()]:
+            print(f"{mode:7} {lang:3} turns {row['turns']:5}  intent accuracy {row['intent_accuracy']:.3f}  "
+                  f"macro-F1 {row['intent_macro_f1']:.3f}  slot F1 {row['slot_f1']:.3f}  exact {row['exact']:.3f}  "
+                  f"wrong-action rate {row['wrong_action_rate']:.3f}" + (f"  by {row['sources']}" if lang == "all" else ""))
+    if args.json:
+        Path(args.json).write_text(json.dumps(table, indent=1), encoding="utf-8")
+    return 0
 
 
 def cmd_catalog(args: argparse.Namespace) -> int:
@@ -104,6 +148,7 @@ def cmd_catalog(args: argparse.Namespace) -> int:
 
 
 def cmd_train(args: argparse.Namespace) -> int:
+    from .model.paths import user_model
     from .model.logs import read_logs
     from .model.train import train
 
@@ -111,9 +156,10 @@ def cmd_train(args: argparse.Namespace) -> int:
     for path in args.add or []:
         extra += read_logs(Path(path))
         print(f"{path}: {len(extra)} labelled lines")
-    out = Path(args.out) if args.out else Path(__file__).parent / "data" / "model" / "intent.npz"
-    train(out, seed=args.seed, extra=extra, cache=Path(args.cache) if args.cache else None, layers=args.layers)
-    print(f"model written to {out}")
+    out = Path(args.out) if args.out else user_model()
+    train(out, seed=args.seed, extra=extra, cache=Path(args.cache) if args.cache else None, layers=args.layers,
+          base=not args.only)
+    print(f"model written to {out}" + ("" if args.out else " (the assistant loads it from there; delete it to go back to the packaged model)"))
     return 0
 
 
@@ -133,7 +179,8 @@ def cmd_reminders(args: argparse.Namespace) -> int:
 def cmd_chat(args: argparse.Namespace) -> int:
     from .chat import run_chat
 
-    return run_chat(zone=args.zone, review_log=Path(args.review_log) if args.review_log else None)
+    return run_chat(zone=args.zone, review_log=Path(args.review_log) if args.review_log else None,
+                    model=_model_arg(args))
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -143,6 +190,7 @@ def main(argv: list[str] | None = None) -> int:
     p = sub.add_parser("chat", help="talk to the assistant on the embedded simulator")
     p.add_argument("--zone", choices=SEATS, default="Row1.DriverSide", help="speaker's seat")
     p.add_argument("--review-log", help="append turns routed away or failed here, for labelling")
+    p.add_argument("--model", help=MODEL_HELP)
     p.set_defaults(func=cmd_chat)
 
     p = sub.add_parser("say", help="one turn on a fresh simulated car")
@@ -150,6 +198,7 @@ def main(argv: list[str] | None = None) -> int:
     p.add_argument("--zone", choices=SEATS, default="Row1.DriverSide", help="speaker's seat")
     p.add_argument("--setup", help='initial signals as JSON, e.g. \'{"Vehicle.Speed": 60}\'')
     p.add_argument("--json", action="store_true", help="print the turn object of eval-format.md")
+    p.add_argument("--model", help=MODEL_HELP)
     p.set_defaults(func=cmd_say)
 
     p = sub.add_parser("parse", help="show the understanding of a sentence (debugging)")
@@ -157,6 +206,7 @@ def main(argv: list[str] | None = None) -> int:
     p.add_argument("--mode", choices=("hybrid", "parser", "model"), default="hybrid")
     p.add_argument("--context", help="domain of the previous turn, e.g. media")
     p.add_argument("--json", action="store_true", help="one line of JSON")
+    p.add_argument("--model", help=MODEL_HELP)
     p.set_defaults(func=cmd_parse)
 
     p = sub.add_parser("eval", help="run evaluation cases (eval-format.md)")
@@ -166,7 +216,7 @@ def main(argv: list[str] | None = None) -> int:
     p.add_argument("--mode", choices=("hybrid", "parser", "model", "local_llm", "cloud_llm"),
                    help="who understands: parser and model together, or one alone (default: the assistant's); "
                         "local_llm / cloud_llm: the LLM tier answers every turn")
-    p.add_argument("--model", help="an intent model file other than the packaged one")
+    p.add_argument("--model", help=MODEL_HELP)
     p.set_defaults(func=cmd_eval)
 
     p = sub.add_parser("bench", help="edge latency percentiles, cold start, peak RSS")
@@ -175,14 +225,28 @@ def main(argv: list[str] | None = None) -> int:
     p.add_argument("--mode", choices=("hybrid", "parser", "model"), default="hybrid")
     p.add_argument("--cores", type=int, default=1, help="CPU cores the benchmark may use (default 1)")
     p.add_argument("--warm", action="store_true", help="also the warm figure: repeated sentences, filled caches")
-    p.add_argument("--model", help="an intent model file other than the packaged one")
+    p.add_argument("--model", help=MODEL_HELP)
     p.add_argument("--json", action="store_true")
     p.set_defaults(func=cmd_bench)
+
+    p = sub.add_parser("score-logs", help="intent and slot F1 on labelled logs (the train --add format)")
+    p.add_argument("files", nargs="+")
+    p.add_argument("--mode", action="append", choices=("parser", "model", "hybrid"),
+                   help="rules alone, model alone, both (default: all three)")
+    p.add_argument("--model", help=MODEL_HELP)
+    p.add_argument("--no-names", action="store_true", help="without the car's own names")
+    p.add_argument("--unseen-in", action="append", metavar="LOGS.jsonl",
+                   help="score only the lines these (training) logs do not hold word for word")
+    p.add_argument("--json", help="write the figures here")
+    p.set_defaults(func=cmd_score_logs)
 
     p = sub.add_parser("train", help="rebuild the edge intent model (seeded)")
     p.add_argument("--add", action="append", metavar="LOGS.jsonl",
                    help="labelled in-car logs to adapt the model with (repeatable)")
-    p.add_argument("--out", help="where to write the model (default: the packaged model)")
+    p.add_argument("--only", action="store_true",
+                   help="train on the --add logs alone (the data loop's reference model)")
+    p.add_argument("--out", help="where to write the model (default: the user's data directory, "
+                   "~/.local/share/smartcabin/model/intent.npz, which the assistant then loads)")
     p.add_argument("--seed", type=int, default=0)
     p.add_argument("--cache", help="embedding cache file (default: ~/.cache/smartcabin/)")
     p.add_argument("--layers", type=int, choices=range(1, 13), metavar="1-12",

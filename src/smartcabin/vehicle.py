@@ -9,6 +9,7 @@ from dataclasses import dataclass
 from typing import Callable, Protocol
 
 from .datafiles import load_yaml
+from .names import NameLibrary, car_names
 from .signals import SignalError, SignalSpec, Value, load_signals
 
 Listener = Callable[[dict[str, Value]], None]
@@ -26,6 +27,7 @@ class Vehicle(Protocol):
     def validate(self, path: str, value: object) -> Value: ...
     def write(self, writes: list[Write]) -> None: ...
     def subscribe(self, listener: Listener) -> Callable[[], None]: ...
+    def names(self) -> NameLibrary: ...  # the head unit's contacts, media library and places
 
 
 def default_car() -> dict[str, Value]:
@@ -51,7 +53,9 @@ COUPLINGS: tuple[tuple[str, str, Callable[[Value], Value]], ...] = tuple(
 class SimulatedVehicle:
     """An in-memory car: typed, range-checked signals keyed by VSS path."""
 
-    def __init__(self, setup: dict[str, object] | None = None, defaults: bool = True) -> None:
+    def __init__(self, setup: dict[str, object] | None = None, defaults: bool = True,
+                 names: NameLibrary | None = None) -> None:
+        self._names = names
         self._specs: dict[str, SignalSpec] = load_signals()
         self._values: dict[str, Value] = {}
         self._listeners: list[Listener] = []
@@ -92,6 +96,10 @@ class SimulatedVehicle:
         changed: dict[str, Value] = {}
         self._store(path, self._spec(path).coerce(value), changed)
         self._notify(changed)
+
+    def names(self) -> NameLibrary:
+        """The sample head unit's names, or the user's own files (names.py)."""
+        return self._names if self._names is not None else car_names()
 
     def subscribe(self, listener: Listener) -> Callable[[], None]:
         self._listeners.append(listener)

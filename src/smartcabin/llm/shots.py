@@ -7,9 +7,9 @@ with the call lines the parser reads from those sentences, and ships as one .npz
 """
 from __future__ import annotations
 
+import os
 import random
 from dataclasses import dataclass
-from importlib import resources
 from pathlib import Path
 from typing import Callable, Iterable
 
@@ -17,6 +17,7 @@ import numpy as np
 
 from ..model.classifier import NONE
 from ..model.dataset import Example
+from ..model.paths import shots_path
 from ..understanding.parser import parse
 from . import calls
 
@@ -37,14 +38,14 @@ class ShotBank:
 
     def save(self, path: Path) -> None:
         path.parent.mkdir(parents=True, exist_ok=True)
-        np.savez_compressed(path, texts=np.array(self.texts), lines=np.array(self.lines),
+        part = path.with_name(path.name + ".part.npz")
+        np.savez_compressed(part, texts=np.array(self.texts), lines=np.array(self.lines),
                             vectors=self.vectors.astype(np.float16))
+        os.replace(part, path)
 
     @classmethod
     def load(cls, path: Path | None = None) -> "ShotBank":
-        if path is None:
-            path = Path(str(resources.files("smartcabin.data").joinpath("model/shots.npz")))
-        with np.load(path, allow_pickle=False) as z:
+        with np.load(path or shots_path(), allow_pickle=False) as z:
             return cls([str(t) for t in z["texts"]], [str(l) for l in z["lines"]], z["vectors"].astype(np.float32))
 
 

@@ -6,8 +6,9 @@ before the embedding. Labels are `capability:op` plus `none` (not a car command)
 """
 from __future__ import annotations
 
-from dataclasses import dataclass
-from importlib import resources
+import os
+import re
+from dataclasses import dataclass, field
 from pathlib import Path
 
 import numpy as np
@@ -15,6 +16,8 @@ import numpy as np
 from .embedder import FULL_LAYERS
 from .fast import Evidence, FastReader, best_request
 from .gate import Gate
+from .paths import model_path
+from .tagger import SlotTagger
 
 NONE = "none"
 _LEX_OP = {"more": "up", "less": "down", "max": "set", "min": "set", "preset": "set"}  # parser op -> label op
@@ -22,6 +25,29 @@ _LEX_OP = {"more": "up", "less": "down", "max": "set", "min": "set", "preset": "
 
 def label_of(cap: str, op: str) -> str:
     return f"{cap}:{_LEX_OP.get(op, op)}"
+
+
+_FOLD = re.compile(r"[\s\W_]+")
+ANY_CONTEXT = "*"  # a sentence the logs label the same whatever came before
+
+
+def memory_key(text: str, prev_domain: str | None) -> str:
+    """A sentence as labelled logs are looked up: folded (case, spaces, punctuation), with the
+    previous turn's domain ("周杰伦" after music is not "周杰伦" after the phone)."""
+    return f"{_FOLD.sub('', text.lower())}|{prev_domain or '-'}"
+
+
+def reading_label(cap_id: str | None, op: str | None) -> str:
+    """The label of a reading, as the model and labelled logs name it: an action's "off" is
+    its off action ("stop the music" reads media.play off: media.pause)."""
+    from ..capabilities import load_catalog
+
+    cap = load_catalog().get(cap_id or "")
+    if cap is None:
+        return NONE
+    if cap.kind == "action":
+        return f"{cap.off_action}:on" if op == "off" and cap.off_action else f"{cap.id}:on"
+    return label_of(cap.id, op or "")
 
 
 @dataclass
@@ -57,6 +83,9 @@ class IntentModel:
     threshold: float = 0.5  # act on the edge at or above this calibrated confidence
     gate: Gate | None = None  # cheap check for plain talk before the embedding
     fast: FastReader | None = None  # n-gram intent reader, trusted alone at its own threshold
+    tagger: SlotTagger | None = None  # the names in a request (song, place, contact, number)
+    # what labelled logs (`train --add`) say of the sentences they hold (memory_key -> label)
+    taught: dict[str, str] = field(default_factory=dict)
     embed_layers: int = FULL_LAYERS  # the encoder depth it was trained on, and so must read
 
     def features(self, embeddings: np.ndarray, prev_domains: list[str | None]) -> np.ndarray:
@@ -87,6 +116,12 @@ class IntentModel:
         request = float(best_request(probs, self.labels.index(NONE)))
         return FastPrediction(**vars(self._prediction(probs)), request=request, evidence=evidence)
 
+    def taught_label(self, text: str, prev_domain: str | None) -> str | None:
+        """What the labelled logs say of this very sentence in this context; None if they hold it not."""
+        if not self.taught:
+            return None
+        return self.taught.get(memory_key(text, prev_domain)) or self.taught.get(memory_key(text, ANY_CONTEXT))
+
     def takes(self, cap: str, op: str) -> bool:
         """Whether the capability takes this parser op ("less" is a level's down)."""
         return label_of(cap, op) in self.labels
@@ -98,21 +133,20 @@ class IntentModel:
 
     def save(self, path: Path) -> None:
         gate = self.gate or Gate(np.zeros(0, np.float32), 0.0, 1.1)
-        np.savez_compressed(path, labels=np.array(self.labels), domains=np.array(self.domains),
+        part = path.with_name(path.name + ".part.npz")  # a crash mid-write leaves the old model whole
+        np.savez_compressed(part, labels=np.array(self.labels), domains=np.array(self.domains),
                             w1=self.w1, b1=self.b1, w2=self.w2, b2=self.b2,
                             temperature=np.array(self.temperature), threshold=np.array(self.threshold),
                             gate_w=gate.weights.astype(np.float16), gate_b=np.array(gate.bias),
                             gate_threshold=np.array(gate.threshold), embed_layers=np.array(self.embed_layers),
-                            **_fast_arrays(self.fast))
-
-    @staticmethod
-    def default_path() -> Path:
-        """The packaged model, written by `smartcabin train`."""
-        return Path(str(resources.files("smartcabin.data").joinpath("model/intent.npz")))
+                            **_fast_arrays(self.fast), **(self.tagger.save_arrays() if self.tagger else {}),
+                            taught_keys=np.array(list(self.taught), dtype=str),
+                            taught_labels=np.array(list(self.taught.values()), dtype=str))
+        os.replace(part, path)
 
     @classmethod
     def load(cls, path: Path | None = None) -> "IntentModel":
-        with np.load(path or cls.default_path(), allow_pickle=False) as z:
+        with np.load(model_path(path), allow_pickle=False) as z:
             gate = None
             if "gate_w" in z.files and z["gate_w"].size:
                 gate = Gate(z["gate_w"].astype(np.float32), float(z["gate_b"]), float(z["gate_threshold"]))
@@ -124,7 +158,9 @@ class IntentModel:
             return cls(labels=[str(x) for x in z["labels"]], domains=[str(x) for x in z["domains"]],
                        w1=z["w1"], b1=z["b1"], w2=z["w2"], b2=z["b2"],
                        temperature=float(z["temperature"]), threshold=float(z["threshold"]), gate=gate,
-                       fast=fast, embed_layers=int(z["embed_layers"]) if "embed_layers" in z.files else FULL_LAYERS)
+                       fast=fast, tagger=SlotTagger.from_arrays(z),
+                       taught=dict(zip((str(k) for k in z["taught_keys"]), (str(v) for v in z["taught_labels"])))
+                       if "taught_keys" in z.files else {}, embed_layers=int(z["embed_layers"]) if "embed_layers" in z.files else FULL_LAYERS)
 
 
 def _fast_arrays(fast: FastReader | None) -> dict[str, np.ndarray]:

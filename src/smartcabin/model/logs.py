@@ -1,8 +1,8 @@
 """Labelled in-car logs for `smartcabin train --add`, and the review log the assistant writes.
 
 One JSON object a line: `text`, `lang`, optional `session`, and the truth either as
-`intent` ("capability:op") or as `expect` (the signal changes the turn should make, as in
-eval-format.md). Lines without a truth (the review log) are skipped until labelled.
+`intent` ("capability:op", optionally with `slots`: the names said, as pieces of the text)
+or as `expect` (the signal changes the turn should make, as in eval-format.md). Lines without a truth (the review log) are skipped until labelled.
 """
 from __future__ import annotations
 
@@ -63,6 +63,16 @@ def label_from_expect(expect: dict[str, Any]) -> str | None:
     return None
 
 
+def _slots(row: dict[str, Any]) -> tuple[tuple[str, str], ...] | None:
+    """A line's name spans ("slots": {"artist": "周杰伦"}), each a piece of its text; None if unlabelled."""
+    slots = row.get("slots")
+    if not isinstance(slots, dict):
+        return None
+    text = row["text"]
+    pairs = tuple((str(k), str(v)) for k, v in slots.items() if isinstance(v, str) and v and v in text)
+    return pairs if len(pairs) == len(slots) else None
+
+
 def read_logs(path: Path) -> list[Example]:
     """Training examples from labelled logs; the previous line of a session gives the context."""
     known = set(valid_labels())
@@ -81,11 +91,11 @@ def read_logs(path: Path) -> list[Example]:
         label = row.get("intent") or (label_from_expect(row["expect"]) if isinstance(row.get("expect"), dict) else None)
         session = str(row.get("session", f"line{n}"))
         if label in known:
-            out.append(Example(row["text"], label, prev.get(session), weight=3.0))
+            out.append(Example(row["text"], label, prev.get(session), weight=3.0, slots=_slots(row), taught=True))
             cap = label.split(":")[0]
             prev[session] = catalog[cap].domain if cap in catalog else None
         elif label == "none":
-            out.append(Example(row["text"], "none", prev.get(session), weight=3.0))
+            out.append(Example(row["text"], "none", prev.get(session), weight=3.0, slots=(), taught=True))
     return out
 
 

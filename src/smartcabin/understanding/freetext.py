@@ -127,6 +127,8 @@ def free_text_intent(lex: "Lexicon", clause: str, spans: list[Any]) -> Intent | 
     body = strip_fillers(lex, clause.strip())
     offset = clause.find(body) if body else 0
     candidates = [(clause.strip(), clause.find(clause.strip())), (body, offset)]
+    if any(text.strip(_ENDS) in lex.words.get("call_alone", ()) for text, _ in candidates):
+        return Intent(cap="phone.call", op="on")  # "make a call": whom is asked next
     for text, start in candidates:
         it = _call(lex, text, spans, start)
         if it is not None:
@@ -215,6 +217,8 @@ def _call(lex: "Lexicon", text: str, spans: list[Any], start: int) -> Intent | N
     target = _clean(lex, target)
     if not target:
         return None
+    if target in lex.words.get("nobody_named", ()):
+        return Intent(cap="phone.call", op="on")  # "我想打个电话", "call someone": ask whom
     compact = target.replace(" ", "").replace("-", "")
     if _DIGITS.match(target) and compact.lstrip("+").isdigit():
         return Intent(cap="phone.call", op="on", slots={"number": compact.lstrip("+")})

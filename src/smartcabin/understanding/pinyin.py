@@ -37,5 +37,13 @@ def syllables(ch: str) -> frozenset[str]:
     return frozenset(s for s in "".join(c for c in bare if not unicodedata.combining(c)).split(",") if s)
 
 
+@lru_cache(maxsize=8192)
+def primary(ch: str) -> str | None:
+    """The character's first (most common) reading without its tone: 划 -> "hua"."""
+    raw = load().get(str(ord(ch)), "")
+    first = unicodedata.normalize("NFKD", raw.split(",")[0])
+    return "".join(c for c in first if not unicodedata.combining(c)) or None
+
+
 def sounds_alike(a: str, b: str) -> bool:
     return a == b or bool(syllables(a) & syllables(b))

@@ -22,10 +22,14 @@ from .freetext import strip_fillers
 from .lexicon import load_lexicon
 from .parser import parse, refers_back
 from .pinyin import load as load_pinyin, sounds_alike
+from .tagging import word_kinds
+from .entities import NameIndex
+from .naming import bare_name as named_alone, canonical, phone_digits
 from .types import Intent, Understanding
 
 if TYPE_CHECKING:  # the model (numpy) loads on first use, not at import
     from ..model.classifier import Prediction
+    from ..model.tagger import SlotTagger
 
 log = logging.getLogger(__name__)
 
@@ -40,6 +44,7 @@ class _Reading:
 MODES = ("hybrid", "parser", "model")
 AGREEMENT_THRESHOLD = 0.3
 MODEL_MAX_CHARS = 60  # spoken commands are short; past this the parser's reading stands
+_NOT_A_NAME = {"injection", "declined", "llm_request", "too_long", "empty", "noise"}
 _NOT_FOR_MODEL = {"empty", "noise", "too_long", "llm_request", "unknown_device", "declined"}
 _PUNCT = re.compile(r"[\s\W_]+$|^[\s\W_]+")
 # the letters people say in these two languages: a sentence mostly of other letters is noise
@@ -83,9 +88,97 @@ class EdgeUnderstanding:
         if self._load():
             self._embedder.embed(["warm up"])
 
-    def understand(self, text: str, prev_domain: str | None = None) -> Understanding:
+    def understand(self, text: str, prev_domain: str | None = None,
+                   names: NameIndex | None = None, awaits: str | None = None) -> Understanding:
+        """`names`: the car's own names (contacts, media, places), which bare names and
+        the slots of a request are read against. `awaits`: the request of the turn before
+        that came without its name ("我想听歌", "打电话"): a short turn the rules cannot read
+        is that name ("卡路里"), whatever the library holds."""
+        u = self._understand(text, prev_domain, names)
+        if awaits is not None and u.source != "names" and not u.intents and isinstance(text, str):
+            it = self._awaited(text, u, awaits, prev_domain, names)
+            if it is not None:
+                u = replace(u, act="command", intents=[it], reason=None, source="names")
+        if self.mode != "parser" and u.source in ("parser", "names") and isinstance(text, str) \
+                and any(_named_request(load_catalog()[i.cap]) for i in u.intents if i.cap in load_catalog()) \
+                and self._load() and self._model.tagger is not None:
+            tagged = [self._tagged(i, text, u.lang, prev_domain, names) for i in u.intents]
+            u.slot_source = "tagger" if tagged != u.intents else u.slot_source
+            u.intents = tagged
+        if names is not None and u.intents:
+            named = [canonical(i, u.lang, names) for i in u.intents]
+            u.slot_source = "names" if named != u.intents or u.source == "names" else u.slot_source
+            u.intents = named
+        if u.slot_source is None and any(i.slots for i in u.intents):
+            u.slot_source = "tagger" if u.source in ("fast", "model", "taught") and self._tagger_ready() else "rules"
+        return u
+
+    def _awaited(self, text: str, u: Understanding, cap_id: str, prev_domain: str | None,
+                 names: NameIndex | None) -> Intent | None:
+        """The name of the request before, said alone: short, a name's letters, no word the
+        lexicon knows as a command, a question or a device, and something left once fillers go."""
+        cap = load_catalog().get(cap_id)
+        said = text.strip()
+        if cap is None or not _named_request(cap) or u.reason in _NOT_A_NAME or not _NAME.fullmatch(said) \
+                or (len(said.split()) > 6 if u.lang == "en" else len(said) > 10):
+            return None
+        lex = load_lexicon("zh" if u.lang == "zh" else "en")
+        if word_kinds(lex, said) - {"filler", "artist", "genre"}:
+            return None  # "结束播放", "the other one", "多少度": words of their own
+        digits = phone_digits(said, u.lang)
+        number = next((p for p, spec in cap.params.items() if spec.get("type") == "digits"), None)
+        if digits and number:
+            return Intent(cap=cap.id, op="on", slots={number: digits})
+        slots = self._slots(said, u.lang, cap, cap.domain, names) if self._load() else {}
+        if not slots:
+            name = _name(said, u.lang)
+            key = next((p for p, spec in cap.params.items() if spec.get("names")), None)
+            slots = {key: name} if key and name else {}
+        return Intent(cap=cap.id, op="on", slots=slots) if slots else None
+
+    def _fast_agrees(self, text: str, prev_domain: str | None, it: Intent) -> bool:
+        from ..model.classifier import reading_label
+
+        fast = self._model.fast_predict(text.strip(), prev_domain)
+        return fast is not None and fast.label == reading_label(it.cap, it.op)
+
+    def _tagger_ready(self) -> bool:
+        return self._model is not None and self._model.tagger is not None
+
+    def _tagged(self, it: Intent, text: str, lang: str, prev_domain: str | None,
+                names: NameIndex | None) -> Intent:
+        """The one arbitration of names between the rules and the tagger, for a request the
+        rules read. The rules' exact readings stay (a saved place, digits, a name the library
+        knows); the tagger's span wins where it is the rules' name cut shorter ("深圳万象城" of
+        "深圳万象城不走高速") or where the rules found none. Model mode takes the tagger's alone."""
+        cap = load_catalog().get(it.cap or "")
+        if cap is None or not _named_request(cap) or len(it.slots) > 1 and self.mode == "hybrid":
+            return it
+        tagged = self._slots(text, lang, cap, prev_domain, names)
+        if self.mode == "model":
+            return replace(it, slots=tagged)
+        slots = dict(it.slots)
+        for param, value in tagged.items():
+            said = slots.get(param)
+            if said is None and not slots and cap.params[param].get("required") \
+                    and self._fast_agrees(text, prev_domain, it):
+                slots[param] = value  # both readers see the request; the rules missed the name it needs
+            elif said and value != said and said.startswith(value) and _cut_is_talk(said[len(value):], lang) \
+                    and not _known(said, lang, names):
+                slots[param] = value
+        return replace(it, slots=slots) if slots != it.slots else it
+
+    def _understand(self, text: str, prev_domain: str | None, names: NameIndex | None) -> Understanding:
         u = parse(text)
         u.source = "parser"
+        # a follow-up without a device ("最亮" in 夜空中最亮的星) is no reading against a whole name
+        vague_only = all(i.cap is None for i in u.intents)
+        if names is not None and isinstance(text, str) and vague_only and u.reason not in _NOT_A_NAME \
+                and (u.act in ("none", "clarify") or u.intents):
+            hit = named_alone(text.strip(), u.lang, prev_domain, names, exact=bool(u.intents)) \
+                if self._a_name(text, u.lang, prev_domain) else None
+            if hit is not None:  # one of the car's own names, said alone
+                return replace(u, act="command", intents=[hit], reason=None, source="names")
         if self.mode == "parser" or u.reason in _NOT_FOR_MODEL or not isinstance(text, str):
             return u
         if len(text) > MODEL_MAX_CHARS and self.mode == "hybrid":
@@ -97,8 +190,9 @@ class EdgeUnderstanding:
         named = u.act == "clarify" and any(i.cap for i in u.intents)  # "车窗" … then "关上"
         parser_sure = (u.act not in ("none", "clarify") and not vague) or u.reason == "injection" or named \
             or u.act == "service"
-        if self.mode == "hybrid" and parser_sure:
-            return u
+        taught = self._taught(u, text, prev_domain, names)  # the car maker's own labels come first
+        if taught is not u or self.mode == "hybrid" and parser_sure:
+            return taught
         if not self._load():
             return u
         gate = self._model.gate
@@ -137,7 +231,37 @@ class EdgeUnderstanding:
             # "open the glovebox" with a word we lack: the nearest function is the wrong one
             return replace(u, act="none", intents=[], reason="unknown_device", confidence=pred.confidence,
                            source=source, prediction=pred)
-        return self._from_model(u, pred, text, source)
+        return self._from_model(u, pred, text, source, prev_domain, names)
+
+    def _taught(self, u: Understanding, text: str, prev_domain: str | None,
+                names: NameIndex | None) -> Understanding:
+        """The rules' reading, unless labelled logs (`train --add`) hold this very sentence in
+        this context and say otherwise: the car maker's label stands (a line they call talk
+        becomes no action). Sentences the logs do not hold keep the rules' reading."""
+        if u.act == "service" or u.reason == "injection" or len(u.intents) > 1 or not self._load() \
+                or not self._model.taught:
+            return u
+        from ..model.classifier import Prediction, reading_label
+
+        label = self._model.taught_label(text, prev_domain)
+        it = u.intents[0] if u.intents else None
+        if label is None or it is not None and label == reading_label(it.cap, it.op):
+            return u
+        taught = Prediction(label=label, confidence=1.0, top=[(label, 1.0)])
+        if taught.cap is None:
+            return replace(u, act="none", intents=[], reason="out_of_domain", source="taught", prediction=taught)
+        kept = replace(u, intents=[replace(it, slots={}, op=None)] if it is not None else [])
+        return self._from_model(kept, taught, text, "taught", prev_domain, names)
+
+    @staticmethod
+    def _a_name(text: str, lang: str, prev_domain: str | None) -> bool:
+        """Said alone, a name is a request only if it is not also talk: with no request before
+        it, words the lexicon knows as fillers ("hello", "thank you": songs too) are not names."""
+        if prev_domain is not None:
+            return True
+        lex = load_lexicon("zh" if lang == "zh" else "en")
+        said = text.strip().lower() if lang == "en" else text.strip()
+        return strip_fillers(lex, said) == said
 
     def _read(self, text: str, prev_domain: str | None, bare_name: bool, u: Understanding) -> _Reading:
         """The fast reader's reading where it suffices (no embedding paid), else the embedding and MLP's.
@@ -178,8 +302,10 @@ class EdgeUnderstanding:
         return bare_name and cap is not None and not u.intents and cap.kind == "action" \
             and cap.domain == prev_domain
 
-    def _from_model(self, u: Understanding, pred: Prediction, text: str, source: str) -> Understanding:
-        """The model's intent, with whatever values and seats the parser did read."""
+    def _from_model(self, u: Understanding, pred: Prediction, text: str, source: str,
+                    prev_domain: str | None = None, names: NameIndex | None = None) -> Understanding:
+        """The model's intent, with whatever values and seats the parser did read; the names
+        of a play / navigate / call request from the slot tagger."""
         cap = load_catalog()[pred.cap]
         base = u.intents[0] if u.intents else Intent(cap=None, op=None)
         op = pred.op
@@ -187,13 +313,62 @@ class EdgeUnderstanding:
             op = base.op  # the verb the parser read is exact ("空掉打开": the model finds 空调, 打开 stays "on")
         it = replace(base, cap=cap.id, op=op, too=False, alts=(), implied=False)
         if cap.kind == "action" and cap.params and not it.slots:
-            name = _name(text, u.lang)
-            key = {"navigation.go": "place", "phone.call": "contact", "media.play": "track"}.get(cap.id)
-            if key and name:
-                it.slots = {key: name}
+            it.slots = self._slots(text, u.lang, cap, prev_domain, names)
         act = "query" if pred.op == "query" else "command"
         return replace(u, act=act, intents=[it], reason=None, confidence=pred.confidence,
                        source=source, prediction=pred)
+
+    def _slots(self, text: str, lang: str, cap: Capability, prev_domain: str | None,
+               names: NameIndex | None) -> dict[str, str]:
+        """The request's names as the tagger cuts them from the text (a number as digits); a
+        model file without a tagger takes the whole text, minus fillers, as the name."""
+        tagger = self._model.tagger
+        bare = prev_domain == cap.domain and _NAME.fullmatch(text.strip()) is not None
+        if tagger is None or bare and not (out := self._tag(tagger, text, lang, cap, prev_domain, names)):
+            # a bare name right after a request of its domain is the whole turn, fillers aside
+            name = _name(text, lang)
+            key = next((p for p, spec in cap.params.items() if spec.get("names")), None)
+            return {key: name} if key and name else {}
+        return out if bare else self._tag(tagger, text, lang, cap, prev_domain, names)
+
+    @staticmethod
+    def _tag(tagger: "SlotTagger", text: str, lang: str, cap: Capability, prev_domain: str | None,
+             names: NameIndex | None) -> dict[str, str]:
+        from ..model.tagger import marks, tokens  # numpy loads with the model, not at import
+
+        toks = tokens(text)
+        found = [(m.start, m.end, m.kind.value) for m in names.spans(text, lang)] if names is not None else []
+        slots = tagger.tag(text, cap.id, prev_domain, marks(toks, found))
+        out = {}
+        for param, value in slots.items():
+            spec = cap.params.get(param)
+            if spec is None:
+                continue  # a slot of another request: the capability decides what it takes
+            if spec.get("type") == "digits":
+                value = phone_digits(value, lang) or ""
+            if value:
+                out[param] = value
+        return out
+
+
+def _cut_is_talk(tail: str, lang: str) -> bool:
+    """What the tagger cut off a name is more than a word of it: two or more words ("avoiding
+    highways"), or two or more Chinese characters ("不走高速"); "john smith" keeps its "smith"
+    and 最近的星巴克 its 的星巴克."""
+    tail = tail.strip(" ,.!?，。！？")
+    if lang == "en":
+        return len(tail.split()) >= 2
+    return len(tail) >= 2 and tail[0] not in "的之"  # "最近|的星巴克": a noun phrase goes on after 的
+
+
+def _known(name: str, lang: str, names: NameIndex | None) -> bool:
+    """A saved place (HOME), or a name the car's library has as said."""
+    return name.isupper() or (names is not None and any(m.how == "exact" for m in names.whole(name, lang)))
+
+
+def _named_request(cap: Capability) -> bool:
+    """A request whose object is one of the car's names (a song, a place, a contact)."""
+    return any(spec.get("names") for spec in cap.params.values())
 
 
 def _takes_a_name(cap: Capability) -> bool:

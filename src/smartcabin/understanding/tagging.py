@@ -78,6 +78,12 @@ def _ascii_bounded(text: str, i: int, j: int) -> bool:
         word(text[j - 1]) and j < len(text) and word(text[j]))
 
 
+def word_kinds(lex: Lexicon, text: str) -> set[str]:
+    """The kinds of lexicon words in a text (op, dev, phrase, filler, artist, ...): what the
+    parser would read in it, for callers that only need to know whether it says anything."""
+    return {s.tag for s in _tag(lex, text.lower() if lex.lang == "en" else text)}
+
+
 def _tag(lex: Lexicon, text: str) -> list[Span]:
     """Every lexicon phrase found, then the non-overlapping set that covers the most text:
     "打开后视镜加热" reads 打开 + 后视镜加热, "driver seat heating" reads driver + seat heating."""

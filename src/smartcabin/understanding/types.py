@@ -40,15 +40,18 @@ class Understanding:
     reason: str | None = None  # why none/clarify/refuse: empty noise chitchat question injection ...; service: its id
     confidence: float = 1.0
     unknown: int = 0  # letters of words the lexicon does not know (ASR slips, new phrasings)
-    source: str = "parser"  # parser | model: who read the intent
+    source: str = "parser"  # who read the intent: parser | names | gate | fast | model | taught (logs overruled the rules)
     prediction: Any = None  # the model's Prediction when it was asked (debugging, routing)
     affirm: bool = False  # also says yes ("yes, do it") — confirms a held action
     deny: bool = False  # also says no ("算了，还是二十度吧") — drops a held action
+    slot_source: str | None = None  # who cut the names: rules | tagger | names (the car's library)
 
     def to_dict(self) -> dict[str, Any]:
         out = {"text": self.text, "lang": self.lang, "act": self.act, "reason": self.reason,
                "source": self.source, "confidence": round(self.confidence, 3),
                "intents": [i.to_dict() for i in self.intents]}
+        if self.slot_source and any(i.slots for i in self.intents):
+            out["slots_by"] = self.slot_source
         if self.prediction is not None:
             out["model"] = {"label": self.prediction.label, "confidence": round(self.prediction.confidence, 3),
                             "top": [[l, round(p, 3)] for l, p in self.prediction.top]}
