@@ -78,11 +78,40 @@ def test_a_bare_place_after_opening_navigation_goes_there_and_ending_it_ends(car
     assert a.turn("导航结束").changes.get("Vehicle.Cabin.Infotainment.Navigation.IsGuidanceActive") is False
 
 
-def test_a_greeting_that_is_also_a_song_title_plays_nothing_said_alone(car):
+def test_talk_that_is_also_a_song_title_plays_nothing_said_alone(car):
     assert TRACK not in car().turn("hello").changes
     a = car()
     a.turn("play some music")
-    assert a.turn("Hello").changes.get(TRACK) == "Hello"  # after a play request it is the song
+    assert TRACK not in a.turn("Hello").changes  # even after a play request: a greeting first
+    assert a.turn("bohemian rhapsody").changes.get(TRACK) == "Bohemian Rhapsody"
+
+
+@pytest.mark.parametrize("first, then", [("我想听歌", "我饿了"), ("我想听歌", "等一下"), ("play some music", "I love you"),
+                                         ("导航", "我饿了"), ("make a call", "never mind")])
+def test_talk_after_a_request_without_its_name_is_no_name(car, first, then):
+    a = car()
+    a.turn(first)
+    assert a.turn(then).writes == []
+
+
+def test_a_question_for_a_name_lasts_one_turn(car):
+    a = car()
+    a.turn("打电话")
+    a.turn("取消")
+    assert STATE not in a.turn("老王").changes  # the call was cancelled: 老王 alone dials no one
+    b = car()
+    b.turn("打电话给老王")
+    b.turn("挂断")
+    assert STATE not in b.turn("妈妈").changes
+
+
+def test_digits_and_common_words_alone_are_no_names(car):
+    a = car()
+    a.turn("打开空调")
+    r = a.turn("25")
+    assert "Vehicle.Cabin.Infotainment.Media.Request.Collection" not in r.changes
+    for word in ("help", "sorry", "work"):
+        assert car().turn(word).writes == [], word
 
 
 def test_an_english_alias_and_a_close_spelling_find_the_contact_and_the_song(car):

@@ -88,8 +88,7 @@ def _asks_time(pr: Problem) -> bool:
 
 def _asks_name(pr: Problem) -> bool:
     """A request planning could not run for want of its name ("call" … "who?")."""
-    return pr.kind == "missing" and pr.cap is not None and any(
-        p.get("names") for p in pr.cap.params.values())
+    return pr.kind == "missing" and pr.cap is not None and pr.cap.takes_names()
 
 
 def _long(u: Understanding) -> bool:
@@ -120,29 +119,25 @@ class Assistant:
     def reset(self) -> None:
         self.memory = Memory()
 
-    def _awaited_name(self) -> str | None:
-        """The request whose name the next turn may be: one asked for it ("打电话" … "给谁？"),
-        or the last action a name-taking request that came without one ("我想听歌": resumed)."""
-        catalog = load_catalog()
-        if self.memory.wants_name:
-            return next((c.id for c in catalog.values() if c.domain == self.memory.wants_name
-                         and any(p.get("names") for p in c.params.values())), None)
-        last = self.memory.last_actions
-        if len(last) == 1 and any(p.get("names") for p in last[0].cap.params.values()) \
-                and not any(last[0].intent.slots.get(k) for k in last[0].cap.params):
-            return last[0].cap.id
-        return None
-
     def _context_domain(self) -> str | None:
-        """The domain the next turn continues: a request still missing its name ("打电话" …
-        "张伟"), else the last action's."""
-        if self.memory.wants_name:
-            return self.memory.wants_name
+        """The domain the next turn continues: a request awaiting its name ("打电话" … "张伟"),
+        a half-said or time-asked request, else the last action's."""
         held = self.memory.partial or self.memory.asked
-        if held is not None and held.cap in load_catalog():
-            return load_catalog()[held.cap].domain
+        for cap_id in (self.memory.awaits, held.cap if held is not None else None):
+            if cap_id in load_catalog():
+                return load_catalog()[cap_id].domain
         last = self.memory.last_actions
         return last[-1].cap.domain if last else None
+
+    def _awaits_after(self, t: "_Turn") -> str | None:
+        """The request whose name the next turn, and only the next, may be: one that asked for
+        it ("打电话" … "给谁？"), or one that ran without it ("我想听歌": music resumed)."""
+        if self.memory.awaits is not None:
+            return self.memory.awaits  # asked this turn (set by _review)
+        if len(t.executed) == 1 and t.executed[0].cap.takes_names() \
+                and not any(t.executed[0].intent.slots.get(k) for k in t.executed[0].cap.params):
+            return t.executed[0].cap.id
+        return None
 
     def turn(self, text: str, zone: str | None = None, emit: Callable[[str], None] | None = None,
              cancelled: Callable[[], bool] = lambda: False) -> TurnResult:
@@ -150,7 +145,9 @@ class Assistant:
         then its answer sentence by sentence); `cancelled` stops a streaming answer."""
         start = time.perf_counter()
         speaker = zone if zone and is_seat(zone) else DEFAULT_SPEAKER
-        u = self.edge.understand(text, self._context_domain(), names=self.names, awaits=self._awaited_name())
+        awaits = self.memory.awaits
+        u = self.edge.understand(text, self._context_domain(), names=self.names, awaits=awaits)
+        self.memory.awaits = None  # for this turn only: "打电话" … "取消" … "妈妈" dials no one
         before = self.vehicle.snapshot()
         t = _Turn(lang=u.lang, speaker=speaker)
         try:
@@ -169,6 +166,7 @@ class Assistant:
         changes = {k: v for k, v in after.items() if before.get(k, object()) != v}
         previous = {k: before.get(k) for k in changes}
         self.memory.remember(t.executed, previous)
+        self.memory.awaits = self._awaits_after(t)
         outcome = t.outcome or ("executed" if writes else "no_action")
         reply = replies.join(t.parts, u.lang)
         handoff = u.reason if outcome == "no_action" and u.reason in _HANDOFF else None
@@ -346,7 +344,7 @@ class Assistant:
         t.parts = [x for x in t.parts if x] + [p["refused"].format(reason=r) for r in dict.fromkeys(refused)]
         t.parts += [replies.problem(pr, t.lang) for pr in planned.problems]
         self.memory.asked = next((pr.detail["intent"] for pr in planned.problems if _asks_time(pr)), None)
-        self.memory.wants_name = next((pr.cap.domain for pr in planned.problems if _asks_name(pr)), None)
+        self.memory.awaits = next((pr.cap.id for pr in planned.problems if _asks_name(pr)), None)
         if confirm:
             self.memory.pending = Pending(confirm, frozenset(confirm_rules))
         if writes or any(a.cap.kind == "query" or a.intent.op == "query" for a in allowed):

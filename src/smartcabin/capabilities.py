@@ -70,6 +70,10 @@ class Capability:
     in_step: dict[str, float] = field(default_factory=dict)  # a level kept on another signal too, times the factor
     timed: str | None = None  # said with a time ("start charging at 11 pm"), the request is this function
 
+    def takes_names(self) -> bool:
+        """A request whose object is one of the car's names (a song, a place, a contact)."""
+        return any(p.get("names") for p in self.params.values())
+
     def missing(self, slots: dict[str, str]) -> list[str]:
         """Required parameters the slots lack: an action never runs half-specified."""
         need = [k for k, p in self.params.items() if p.get("required") is True and not slots.get(k)]

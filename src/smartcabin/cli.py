@@ -149,6 +149,10 @@ def cmd_catalog(args: argparse.Namespace) -> int:
 
 def cmd_train(args: argparse.Namespace) -> int:
     from .model.paths import user_model
+
+    if args.only and not (args.add and args.out):
+        raise SystemExit("smartcabin: --only trains on the --add logs alone and needs --out "
+                         "(a reference model is never the car's own)")
     from .model.logs import read_logs
     from .model.train import train
 
@@ -246,7 +250,7 @@ def main(argv: list[str] | None = None) -> int:
     p.add_argument("--only", action="store_true",
                    help="train on the --add logs alone (the data loop's reference model)")
     p.add_argument("--out", help="where to write the model (default: the user's data directory, "
-                   "~/.local/share/smartcabin/model/intent.npz, which the assistant then loads)")
+                   "$XDG_DATA_HOME/smartcabin/model/intent.npz, which the assistant then loads)")
     p.add_argument("--seed", type=int, default=0)
     p.add_argument("--cache", help="embedding cache file (default: ~/.cache/smartcabin/)")
     p.add_argument("--layers", type=int, choices=range(1, 13), metavar="1-12",

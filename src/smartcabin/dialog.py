@@ -30,7 +30,7 @@ class Memory:
     partial: Intent | None = None  # half a request awaiting the other half ("打开" ... "车窗")
     last_undoable: bool = False  # the top of undo_stack is what last_actions changed ("only …" reverts it)
     asked: Intent | None = None  # a request whose time was asked back ("schedule charging" ... "at 11 pm")
-    wants_name: str | None = None  # the domain of a request asked for its name ("打电话" ... "给谁？" ... "张伟")
+    awaits: str | None = None  # the request whose name the next turn may be ("打电话" ... "给谁？" ... "张伟")
 
     def remember(self, actions: list[Action], previous: dict[str, Value | None]) -> None:
         if actions:

@@ -5,22 +5,20 @@ the previous reading had, as in the car."""
 from __future__ import annotations
 
 import json
+import sys
 from collections import Counter
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
 from .capabilities import load_catalog
-from .model.classifier import reading_label
+from .model.classifier import NONE, reading_label
 from .names import NameLibrary
 from .understanding.entities import NameIndex, normal, sound_key
 from .understanding.lexicon import load_lexicon
 from .understanding.naming import index_for, phone_digits
 from .understanding.router import EdgeUnderstanding
 from .understanding.types import Intent
-
-NONE = "none"
-
 
 def label_for(it: Intent | None) -> str:
     """The log label of a reading: capability:op as `train --add` writes it."""
@@ -79,7 +77,23 @@ class LogScore:
 
 
 def read_lines(path: Path) -> list[dict[str, Any]]:
-    return [json.loads(l) for l in path.read_text(encoding="utf-8").splitlines() if l.strip()]
+    """The labelled lines of a file; a line without a text, or with slots that are not text
+    of it, is reported and skipped, as training skips it."""
+    out = []
+    for n, line in enumerate(path.read_text(encoding="utf-8").splitlines(), 1):
+        if not line.strip():
+            continue
+        try:
+            row = json.loads(line)
+        except json.JSONDecodeError as exc:
+            raise ValueError(f"{path}:{n}: not JSON: {exc}") from exc
+        slots = row.get("slots", {}) if isinstance(row, dict) else None
+        if not isinstance(row, dict) or not isinstance(row.get("text"), str) or not isinstance(slots, dict) \
+                or not all(isinstance(v, str) for v in slots.values()):
+            print(f"{path}:{n}: skipped (needs a text, and slots as text)", file=sys.stderr)
+            continue
+        out.append(row)
+    return out
 
 
 def score(rows: list[dict[str, Any]], edge: EdgeUnderstanding, library: NameLibrary | None = None) -> LogScore:
@@ -90,7 +104,7 @@ def score(rows: list[dict[str, Any]], edge: EdgeUnderstanding, library: NameLibr
     for row in rows:
         text, gold = row["text"], row.get("intent", NONE)
         session = str(row.get("session", ""))
-        lang = row.get("lang") or ("en" if text.isascii() else "zh")
+        lang = row.get("lang") if row.get("lang") in ("zh", "en") else ("en" if text.isascii() else "zh")
         u = edge.understand(text, context.get(session), names=names, awaits=awaiting.get(session))
         it = u.intents[0] if u.intents and u.act in ("command", "query") else None
         for board in (out, out.by_lang.setdefault(lang, LogScore())):
@@ -99,8 +113,7 @@ def score(rows: list[dict[str, Any]], edge: EdgeUnderstanding, library: NameLibr
             cap = load_catalog()[it.cap]
             context[session] = cap.domain
             # as the assistant does: a name-taking request without its name awaits it next turn
-            named = any(spec.get("names") for spec in cap.params.values())
-            awaiting[session] = cap.id if named and not it.slots else None
+            awaiting[session] = cap.id if cap.takes_names() and not it.slots else None
     return out
 
 

@@ -31,10 +31,16 @@ _FOLD = re.compile(r"[\s\W_]+")
 ANY_CONTEXT = "*"  # a sentence the logs label the same whatever came before
 
 
+def fold(text: str) -> str:
+    """A sentence without case, spaces or punctuation: how training, evaluation and the logs'
+    memory compare sentences."""
+    return _FOLD.sub("", text.lower())
+
+
 def memory_key(text: str, prev_domain: str | None) -> str:
-    """A sentence as labelled logs are looked up: folded (case, spaces, punctuation), with the
-    previous turn's domain ("周杰伦" after music is not "周杰伦" after the phone)."""
-    return f"{_FOLD.sub('', text.lower())}|{prev_domain or '-'}"
+    """A sentence as labelled logs are looked up: folded, with the previous turn's domain
+    ("周杰伦" after music is not "周杰伦" after the phone)."""
+    return f"{fold(text)}|{prev_domain or '-'}"
 
 
 def reading_label(cap_id: str | None, op: str | None) -> str:

@@ -6,14 +6,13 @@ from __future__ import annotations
 
 import json
 import random
-import re
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, Iterable
 
 from ..capabilities import Capability, load_catalog
 from ..understanding.lexicon import load_lexicon
-from .classifier import NONE, label_of
+from .classifier import NONE, fold, label_of
 
 TRAIN_DIR = Path(__file__).resolve().parents[3] / "data" / "train"
 OPS_BY_KIND = {"level": ("on", "off", "up", "down", "set"), "switch": ("on", "off"),
@@ -203,11 +202,6 @@ def read_ood(lang: str, rng: random.Random) -> list[Example]:
 
 EVAL_DIRS = ("eval", "holdout*")  # every evaluation and hold-out set, present and future
 HELD_LOGS = "logs/test*.jsonl"
-_FOLD = re.compile(r"[\s\W_]+")
-
-
-def _key(text: str) -> str:
-    return _FOLD.sub("", text.lower())
 
 
 def evaluation_texts(root: Path = TRAIN_DIR.parent, logs: bool = True) -> set[str]:
@@ -218,9 +212,9 @@ def evaluation_texts(root: Path = TRAIN_DIR.parent, logs: bool = True) -> set[st
         for path in sorted(p for d in root.glob(pattern) for p in d.glob("*.jsonl")):
             for line in path.read_text(encoding="utf-8").splitlines():
                 if line.strip():
-                    out |= {_key(t.get("text", "")) for t in json.loads(line).get("turns", [])}
+                    out |= {fold(t.get("text", "")) for t in json.loads(line).get("turns", [])}
     for path in sorted(root.glob(HELD_LOGS)) if logs else ():  # the log set's test half (the data loop's measure)
-        out |= {_key(json.loads(l).get("text", "")) for l in path.read_text(encoding="utf-8").splitlines() if l.strip()}
+        out |= {fold(json.loads(l).get("text", "")) for l in path.read_text(encoding="utf-8").splitlines() if l.strip()}
     return out
 
 
@@ -231,9 +225,9 @@ def decontaminated(examples: list[Example], held: set[str] | None = None) -> lis
     and what the car maker labelled; `smartcabin score-logs --unseen-in` reports the test
     lines the training logs do not hold apart."""
     if held is not None:
-        return [e for e in examples if _key(e.text) not in held]
+        return [e for e in examples if fold(e.text) not in held]
     everything, cases = evaluation_texts(), evaluation_texts(logs=False)
-    return [e for e in examples if _key(e.text) not in (cases if e.taught else everything)]
+    return [e for e in examples if fold(e.text) not in (cases if e.taught else everything)]
 
 
 def build(seed: int = 0, per_label: int = 24, named: int = 60, extra: Iterable[Example] = (),

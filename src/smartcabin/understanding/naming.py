@@ -7,6 +7,7 @@ capability is named here.
 from __future__ import annotations
 
 import re
+import unicodedata
 from dataclasses import replace
 from functools import lru_cache
 
@@ -42,6 +43,11 @@ def filled_by(kind: NameKind) -> tuple[Capability, str] | None:
     return (load_catalog()[hit[0]], hit[1]) if hit else None
 
 
+def needs_asking(cap_id: str | None) -> bool:
+    """Whether a bare name acts for this request only right after it was asked for (a call)."""
+    return any((f := filled_by(kind)) is not None and f[0].id == cap_id for kind in NEEDS_CONTEXT)
+
+
 def _number_param(cap: Capability) -> str | None:
     return next((p for p, spec in cap.params.items() if spec.get("type") == "digits"), None)
 
@@ -49,13 +55,14 @@ def _number_param(cap: Capability) -> str | None:
 def phone_digits(text: str, lang: str) -> str | None:
     """The digits of a text that is only a phone number, however spoken (幺三八…, "five five
     five one two one two", 138-1234-5678)."""
+    text = unicodedata.normalize("NFKC", text)  # full-width digits (１３８…) are digits
     if lang == "en":
         spoken = _en_digits(text)
         if spoken is not None:
             return spoken if len(spoken) >= 3 else None
     norm = normalize_zh(text) if lang == "zh" else normalize_en(text.lower())
     compact = re.sub(r"[\s\-(),.]+", "", norm)
-    return compact if _NUMBER.fullmatch(compact) and sum(ch.isdigit() for ch in compact) >= 3 else None
+    return compact if _NUMBER.fullmatch(compact) and compact.lstrip("+").isascii() and sum(ch.isdigit() for ch in compact) >= 3 else None
 
 
 _EN_DIGITS = {w: str(i) for i, w in enumerate(
@@ -79,24 +86,37 @@ def _en_digits(text: str) -> str | None:
 
 
 def bare_name(text: str, lang: str, prev_domain: str | None, index: NameIndex,
-              exact: bool = False) -> Intent | None:
-    """A turn that is only one of the car's names: the request its kind fills. The previous
-    turn's domain breaks ties and is needed for a contact; a phone number needs a call before it.
+              exact: bool = False, awaits: str | None = None) -> Intent | None:
+    """A turn that is only one of the car's names: the request its kind fills.
+    - `awaits`: the request of the turn just before that came without its name ("打电话"): only
+      then is a contact dialled or a number said alone dialled;
+    - else the previous turn's domain breaks ties between kinds;
+    - with no request before it, only a name that could hardly be talk: at least two words in
+      English ("help" and "work" are titles and places too), three characters for a place in
+      Chinese (公司), and never a name of digits alone ("25" is a temperature before an album).
     `exact`: only as the library spells it (the parser read words of its own in the text)."""
-    if prev_domain is not None:
-        digits = phone_digits(text, lang)
-        if digits is not None:
-            for cap in load_catalog().values():
-                param = _number_param(cap)
-                if param and cap.domain == prev_domain:
-                    return Intent(cap=cap.id, op="on", slots={param: digits})
-    matches = [m for m in index.whole(text, lang) if filled_by(m.kind) is not None
-               and (m.how == "exact" or not exact)]
-    if not matches:
+    said = text.strip()
+    awaited = load_catalog().get(awaits or "")
+    if awaited is not None and (number := _number_param(awaited)) and (digits := phone_digits(said, lang)):
+        return Intent(cap=awaited.id, op="on", slots={number: digits})
+    if not any(ch.isalpha() for ch in said):
         return None
-    in_domain = [m for m in matches if filled_by(m.kind)[0].domain == prev_domain]
-    pick = in_domain[0] if in_domain else next((m for m in matches if m.kind not in NEEDS_CONTEXT), None)
-    return None if pick is None else _intent(pick, text.strip())
+    matches = [m for m in index.whole(said, lang) if filled_by(m.kind) is not None
+               and (m.how == "exact" or not exact)]
+    if awaited is not None:
+        pick = next((m for m in matches if filled_by(m.kind)[0].id == awaited.id), None)
+    else:
+        in_domain = [m for m in matches if filled_by(m.kind)[0].domain == prev_domain and m.kind not in NEEDS_CONTEXT]
+        alone = [m for m in matches if m.kind not in NEEDS_CONTEXT and (prev_domain is not None or _unmistakable(m, said, lang))]
+        pick = (in_domain or alone or [None])[0]
+    return None if pick is None else _intent(pick, said)
+
+
+def _unmistakable(m: Match, said: str, lang: str) -> bool:
+    """A name said as a first turn that is hardly anything else."""
+    if lang == "en" or said.isascii():
+        return len(said.split()) >= 2
+    return len(said) >= (3 if m.kind == NameKind.PLACE else 2)
 
 
 def _intent(m: Match, said: str) -> Intent:
@@ -105,6 +125,8 @@ def _intent(m: Match, said: str) -> Intent:
     number = _number_param(cap)
     if number and m.entry.number:
         slots[number] = m.entry.number
+    if m.entry.type and "type" in cap.params:
+        slots["type"] = m.entry.type  # a podcast or an audiobook, as the library knows it
     return Intent(cap=cap.id, op="on", slots=slots)
 
 

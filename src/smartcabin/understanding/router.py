@@ -24,7 +24,7 @@ from .parser import parse, refers_back
 from .pinyin import load as load_pinyin, sounds_alike
 from .tagging import word_kinds
 from .entities import NameIndex
-from .naming import bare_name as named_alone, canonical, phone_digits
+from .naming import bare_name as named_alone, canonical, needs_asking, phone_digits
 from .types import Intent, Understanding
 
 if TYPE_CHECKING:  # the model (numpy) loads on first use, not at import
@@ -94,15 +94,15 @@ class EdgeUnderstanding:
         the slots of a request are read against. `awaits`: the request of the turn before
         that came without its name ("我想听歌", "打电话"): a short turn the rules cannot read
         is that name ("卡路里"), whatever the library holds."""
-        u = self._understand(text, prev_domain, names)
-        if awaits is not None and u.source != "names" and not u.intents and isinstance(text, str):
+        u = self._understand(text, prev_domain, names, awaits)
+        if awaits is not None and u.source not in ("names", "taught") and not u.intents and isinstance(text, str):
             it = self._awaited(text, u, awaits, prev_domain, names)
             if it is not None:
                 u = replace(u, act="command", intents=[it], reason=None, source="names")
         if self.mode != "parser" and u.source in ("parser", "names") and isinstance(text, str) \
-                and any(_named_request(load_catalog()[i.cap]) for i in u.intents if i.cap in load_catalog()) \
+                and any(load_catalog()[i.cap].takes_names() for i in u.intents if i.cap in load_catalog()) \
                 and self._load() and self._model.tagger is not None:
-            tagged = [self._tagged(i, text, u.lang, prev_domain, names) for i in u.intents]
+            tagged = [self._tagged(i, text, u.lang, prev_domain, names, len(u.intents) == 1) for i in u.intents]
             u.slot_source = "tagger" if tagged != u.intents else u.slot_source
             u.intents = tagged
         if names is not None and u.intents:
@@ -119,21 +119,18 @@ class EdgeUnderstanding:
         lexicon knows as a command, a question or a device, and something left once fillers go."""
         cap = load_catalog().get(cap_id)
         said = text.strip()
-        if cap is None or not _named_request(cap) or u.reason in _NOT_A_NAME or not _NAME.fullmatch(said) \
+        if cap is None or not cap.takes_names() or u.reason in _NOT_A_NAME or not _NAME.fullmatch(said) \
                 or (len(said.split()) > 6 if u.lang == "en" else len(said) > 10):
             return None
         lex = load_lexicon("zh" if u.lang == "zh" else "en")
-        if word_kinds(lex, said) - {"filler", "artist", "genre"}:
-            return None  # "结束播放", "the other one", "多少度": words of their own
+        if word_kinds(lex, said) - {"filler", "artist", "genre"} or not self._a_name(said, u.lang, cap.domain):
+            return None  # "结束播放", "the other one", "多少度": words of their own; "我饿了": talk
         digits = phone_digits(said, u.lang)
         number = next((p for p, spec in cap.params.items() if spec.get("type") == "digits"), None)
         if digits and number:
             return Intent(cap=cap.id, op="on", slots={number: digits})
-        slots = self._slots(said, u.lang, cap, cap.domain, names) if self._load() else {}
-        if not slots:
-            name = _name(said, u.lang)
-            key = next((p for p, spec in cap.params.items() if spec.get("names")), None)
-            slots = {key: name} if key and name else {}
+        slots = (self._slots(said, u.lang, cap, cap.domain, names) if self._load() else {}) \
+            or _whole_name(said, u.lang, cap)
         return Intent(cap=cap.id, op="on", slots=slots) if slots else None
 
     def _fast_agrees(self, text: str, prev_domain: str | None, it: Intent) -> bool:
@@ -146,13 +143,13 @@ class EdgeUnderstanding:
         return self._model is not None and self._model.tagger is not None
 
     def _tagged(self, it: Intent, text: str, lang: str, prev_domain: str | None,
-                names: NameIndex | None) -> Intent:
+                names: NameIndex | None, alone: bool = True) -> Intent:
         """The one arbitration of names between the rules and the tagger, for a request the
         rules read. The rules' exact readings stay (a saved place, digits, a name the library
         knows); the tagger's span wins where it is the rules' name cut shorter ("深圳万象城" of
         "深圳万象城不走高速") or where the rules found none. Model mode takes the tagger's alone."""
         cap = load_catalog().get(it.cap or "")
-        if cap is None or not _named_request(cap) or len(it.slots) > 1 and self.mode == "hybrid":
+        if cap is None or not cap.takes_names() or len(it.slots) > 1 and self.mode == "hybrid":
             return it
         tagged = self._slots(text, lang, cap, prev_domain, names)
         if self.mode == "model":
@@ -160,7 +157,8 @@ class EdgeUnderstanding:
         slots = dict(it.slots)
         for param, value in tagged.items():
             said = slots.get(param)
-            if said is None and not slots and cap.params[param].get("required") \
+            if said is None and not slots and cap.params[param].get("required") and alone \
+                    and value.lower() not in load_lexicon(lang).words.get("nobody_named", ()) \
                     and self._fast_agrees(text, prev_domain, it):
                 slots[param] = value  # both readers see the request; the rules missed the name it needs
             elif said and value != said and said.startswith(value) and _cut_is_talk(said[len(value):], lang) \
@@ -168,15 +166,16 @@ class EdgeUnderstanding:
                 slots[param] = value
         return replace(it, slots=slots) if slots != it.slots else it
 
-    def _understand(self, text: str, prev_domain: str | None, names: NameIndex | None) -> Understanding:
+    def _understand(self, text: str, prev_domain: str | None, names: NameIndex | None,
+                    awaits: str | None = None) -> Understanding:
         u = parse(text)
         u.source = "parser"
         # a follow-up without a device ("最亮" in 夜空中最亮的星) is no reading against a whole name
         vague_only = all(i.cap is None for i in u.intents)
         if names is not None and isinstance(text, str) and vague_only and u.reason not in _NOT_A_NAME \
                 and (u.act in ("none", "clarify") or u.intents):
-            hit = named_alone(text.strip(), u.lang, prev_domain, names, exact=bool(u.intents)) \
-                if self._a_name(text, u.lang, prev_domain) else None
+            hit = named_alone(text.strip(), u.lang, prev_domain, names, exact=bool(u.intents), awaits=awaits) \
+                if self._a_name(text, u.lang, prev_domain or awaits) else None
             if hit is not None:  # one of the car's own names, said alone
                 return replace(u, act="command", intents=[hit], reason=None, source="names")
         if self.mode == "parser" or u.reason in _NOT_FOR_MODEL or not isinstance(text, str):
@@ -205,6 +204,10 @@ class EdgeUnderstanding:
         reading = self._read(text.strip(), prev_domain, bare_name, u)
         pred, source = reading.pred, reading.source
         u.prediction = pred
+        if bare_name and not u.intents and awaits != pred.cap and needs_asking(pred.cap):
+            # a bare name dials only right after a call request, not because a call came before
+            return replace(u, act="none", intents=[], reason="out_of_domain", confidence=pred.confidence,
+                           source=source, prediction=pred)
         verb = next((i.op for i in u.intents if i.op), None)
         in_context = self._in_context(pred, u, bare_name, prev_domain)
         needed = reading.needed
@@ -253,15 +256,19 @@ class EdgeUnderstanding:
         kept = replace(u, intents=[replace(it, slots={}, op=None)] if it is not None else [])
         return self._from_model(kept, taught, text, "taught", prev_domain, names)
 
-    @staticmethod
-    def _a_name(text: str, lang: str, prev_domain: str | None) -> bool:
-        """Said alone, a name is a request only if it is not also talk: with no request before
-        it, words the lexicon knows as fillers ("hello", "thank you": songs too) are not names."""
-        if prev_domain is not None:
-            return True
+    def _a_name(self, text: str, lang: str, context: str | None) -> bool:
+        """Said alone, a name is a request only if it is not also talk: never a word the lexicon
+        lists as talk ("等一下", "never mind", "sorry"), nor what the gate reads as talk ("我饿了",
+        "I love you"); with no request before it, no filler either ("hello", "thank you": songs too)."""
         lex = load_lexicon("zh" if lang == "zh" else "en")
         said = text.strip().lower() if lang == "en" else text.strip()
-        return strip_fillers(lex, said) == said
+        if phone_digits(said, lang) is not None:
+            return context is not None  # digits read as talk to the gate; after a call they are the number
+        if said.strip(" ,.!?，。！？") in lex.words.get("not_names", ()):
+            return False
+        if self._load() and self._model.gate is not None and self._model.gate.talk_probability(said) >= self._model.gate.threshold:
+            return False
+        return context is not None or strip_fillers(lex, said) == said
 
     def _read(self, text: str, prev_domain: str | None, bare_name: bool, u: Understanding) -> _Reading:
         """The fast reader's reading where it suffices (no embedding paid), else the embedding and MLP's.
@@ -325,10 +332,7 @@ class EdgeUnderstanding:
         tagger = self._model.tagger
         bare = prev_domain == cap.domain and _NAME.fullmatch(text.strip()) is not None
         if tagger is None or bare and not (out := self._tag(tagger, text, lang, cap, prev_domain, names)):
-            # a bare name right after a request of its domain is the whole turn, fillers aside
-            name = _name(text, lang)
-            key = next((p for p, spec in cap.params.items() if spec.get("names")), None)
-            return {key: name} if key and name else {}
+            return _whole_name(text, lang, cap)  # a bare name right after a request of its domain
         return out if bare else self._tag(tagger, text, lang, cap, prev_domain, names)
 
     @staticmethod
@@ -352,23 +356,18 @@ class EdgeUnderstanding:
 
 
 def _cut_is_talk(tail: str, lang: str) -> bool:
-    """What the tagger cut off a name is more than a word of it: two or more words ("avoiding
-    highways"), or two or more Chinese characters ("不走高速"); "john smith" keeps its "smith"
-    and 最近的星巴克 its 的星巴克."""
+    """What the tagger cut off a name is talk, not more of the name: two or more Chinese
+    characters ("深圳万象城|不走高速") that do not go on with 的 ("最近|的星巴克"). English names run on
+    with words and prepositions of their own, so an English name is never cut."""
     tail = tail.strip(" ,.!?，。！？")
     if lang == "en":
-        return len(tail.split()) >= 2
+        return False  # "whole foods on market street", "golden gate park south entrance": all of it
     return len(tail) >= 2 and tail[0] not in "的之"  # "最近|的星巴克": a noun phrase goes on after 的
 
 
 def _known(name: str, lang: str, names: NameIndex | None) -> bool:
     """A saved place (HOME), or a name the car's library has as said."""
     return name.isupper() or (names is not None and any(m.how == "exact" for m in names.whole(name, lang)))
-
-
-def _named_request(cap: Capability) -> bool:
-    """A request whose object is one of the car's names (a song, a place, a contact)."""
-    return any(spec.get("names") for spec in cap.params.values())
 
 
 def _takes_a_name(cap: Capability) -> bool:
@@ -409,6 +408,13 @@ def _names_device(text: str, cap_id: str | None, lang: str, prev_domain: str | N
                 if SequenceMatcher(None, said, w.replace(" ", "")).ratio() >= 0.7:
                     return True
     return False
+
+
+def _whole_name(text: str, lang: str, cap: Capability) -> dict[str, str]:
+    """The whole turn, fillers aside, as the request's first name slot ("晴天" after "放首歌")."""
+    name = _name(text, lang)
+    key = next((p for p, spec in cap.params.items() if spec.get("names")), None)
+    return {key: name} if key and name else {}
 
 
 def _name(text: str, lang: str) -> str:
