@@ -59,7 +59,7 @@ def test_a_slot_that_is_not_a_run_of_whole_tokens_is_not_training_data():
 
 @pytest.fixture(scope="module")
 def edge(hybrid):
-    if hybrid._model.tagger is None:
+    if hybrid.model.tagger is None:
         pytest.skip("the model file has no slot tagger")
     return hybrid
 
@@ -82,7 +82,7 @@ def test_resuming_music_names_no_song(edge):
 def test_labelled_logs_overrule_the_rules_on_the_sentences_they_hold(edge, monkeypatch):
     from smartcabin.model.classifier import memory_key
 
-    monkeypatch.setattr(edge._model, "taught", {memory_key("打开地图", None): "navigation.go:on",
+    monkeypatch.setattr(edge.model, "taught", {memory_key("打开地图", None): "navigation.go:on",
                                                 memory_key("下雨了", "wipers"): "none"})
     u = edge.understand("打开地图")  # the rules: the map app; the car maker's logs: start navigating
     assert u.source == "taught" and u.intents[0].cap == "navigation.go"
@@ -92,7 +92,7 @@ def test_labelled_logs_overrule_the_rules_on_the_sentences_they_hold(edge, monke
 
 
 def test_without_labelled_logs_the_rules_reading_stands(edge):
-    assert not edge._model.taught  # the packaged model was trained without logs
+    assert not edge.model.taught  # the packaged model was trained without logs
     assert edge.understand("打开地图").source == "parser"
 
 

@@ -11,6 +11,7 @@ from pathlib import Path
 from ..capabilities import load_catalog
 from ..names import NameKind, NameLibrary
 from ..understanding.entities import NameIndex
+from ..understanding.naming import filled_by
 from ..understanding.lexicon import load_lexicon
 from .dataset import Example, train_names
 from .tagger import marks, tokens
@@ -59,8 +60,9 @@ _CAP_SUFFIX = {"zh": {"navigation.go": ["不走高速", "走高速", "避开拥�
                       "phone.call": [" on speaker", " on his mobile"],
                       "media.play": [" on shuffle", " loud"]}}
 _BARE_PRE = {"zh": ["", "", "", "就", "嗯", "那个", "就是", "换成", "要"], "en": ["", "", "", "um ", "just ", "uh "]}
-_BARE_DOMAIN = {"track": "media", "artist": "media", "collection": "media", "place": "navigation",
-                "contact": "phone", "number": "phone"}
+# the kind of the car's names a bare slot value is (a number is said to a call, as a contact)
+_BARE_KIND = {"track": NameKind.TRACK, "artist": NameKind.ARTIST, "collection": NameKind.ALBUM,
+              "place": NameKind.PLACE, "contact": NameKind.CONTACT, "number": NameKind.CONTACT}
 
 
 def spoken_number(rng: random.Random, lang: str) -> str:
@@ -131,12 +133,12 @@ def tagged_requests(lang: str, rng: random.Random, count: int, library: NameLibr
         # bare names: the whole text is the slot, the previous turn gives the request; half of
         # them unmarked, as a name the car's library lacks would be
         for _ in range(2):
-            slot = rng.choice(list(_BARE_DOMAIN))
+            slot = rng.choice(list(_BARE_KIND))
             value = spoken_number(rng, lang) if slot == "number" else rng.choice(pools[slot])
-            cap = {"media": "media.play", "navigation": "navigation.go", "phone": "phone.call"}[_BARE_DOMAIN[slot]]
+            cap = filled_by(_BARE_KIND[slot])[0]
             text = (rng.choice(_BARE_PRE[lang]) + value + rng.choice(_SUFFIX[lang])).strip()
             marks_kept = gazette(index, text, lang, rng) if rng.random() < 0.5 else gazette(index, "", lang)
-            out.append(Tagged(text, cap, {slot: value}, _BARE_DOMAIN[slot], marks_kept))
+            out.append(Tagged(text, cap.id, {slot: value}, cap.domain, marks_kept))
     return out
 
 

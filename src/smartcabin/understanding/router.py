@@ -28,7 +28,7 @@ from .naming import bare_name as named_alone, canonical, needs_asking, phone_dig
 from .types import Intent, Understanding
 
 if TYPE_CHECKING:  # the model (numpy) loads on first use, not at import
-    from ..model.classifier import Prediction
+    from ..model.classifier import IntentModel, Prediction
     from ..model.tagger import SlotTagger
 
 log = logging.getLogger(__name__)
@@ -64,6 +64,11 @@ class EdgeUnderstanding:
         self._model = None
         self._embedder = None
         self.model_error: str | None = None
+
+    @property
+    def model(self) -> "IntentModel | None":
+        """The learned model, loaded on first use; None when parser-only or unavailable."""
+        return self._model if self._load() else None
 
     def _load(self) -> bool:
         if self._model is not None:
