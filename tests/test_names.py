@@ -25,7 +25,8 @@ OWN = {
            "places": [{"name": "南山科技园", "kind": "saved"}]},
     "en": {"songs": [{"title": "Hello", "artist": "Adele"}, {"title": "Bohemian Rhapsody", "artist": "Queen"}],
            "artists": ["Adele", "Queen"],
-           "contacts": [{"name": "Anna Schmidt", "number": "555-0134", "aliases": ["Anna"]}],
+           "contacts": [{"name": "Anna Schmidt", "number": "555-0134", "aliases": ["Anna"]},
+                        {"name": "Sara Johnson", "number": "555-0177"}],
            "places": [{"name": "Golden Gate Park", "kind": "saved"}]},
 }
 
@@ -166,3 +167,15 @@ def test_a_singer_the_library_lacks_is_still_played_after_a_play_request(car):
     a.turn("play some music")
     r = a.turn("Fleetwood Mac")
     assert r.outcome == "executed" and (r.changes.get(ARTIST) or r.changes.get(TRACK)) == "Fleetwood Mac"
+
+
+def test_a_person_is_never_guessed_from_a_close_spelling(car):
+    r = car().turn("can you ring Sarah Johnson for me")
+    assert r.changes[CONTACT] == "Sarah Johnson" and NUMBER not in r.changes  # not the owner's Sara
+
+
+def test_a_pronoun_is_no_contact_and_the_name_comes_next(car):
+    a = car()
+    r = a.turn("I need to make a call")
+    assert CONTACT not in r.changes and STATE not in r.changes
+    assert a.turn("Anna").changes[NUMBER] == "5550134"

@@ -223,7 +223,7 @@ def _slot_tagger(examples: list[Example], seed: int, base: bool) -> tuple[SlotTa
     cut, cut_taught = len(rows) // 10, len(taught) // 10
     held = rows[:cut] + taught[:cut_taught]
     f1 = slot_f1(fit_tagger(rows[cut:] + taught[cut_taught:] * 3, seed), held)
-    return fit_tagger(rows + taught * 3, seed), f1
+    return fit_tagger(rows + taught * 3, seed), f1  # the tagger's own weighting: three copies
 
 
 def slot_f1(tagger: SlotTagger, rows: list[Tagged]) -> float:

@@ -102,7 +102,7 @@ def bare_name(text: str, lang: str, prev_domain: str | None, index: NameIndex,
     if not any(ch.isalpha() for ch in said):
         return None
     matches = [m for m in index.whole(said, lang) if filled_by(m.kind) is not None
-               and (m.how == "exact" or not exact)]
+               and (m.how == "exact" or not exact and m.kind not in NEEDS_CONTEXT)]
     if awaited is not None:
         pick = next((m for m in matches if filled_by(m.kind)[0].id == awaited.id), None)
     else:
@@ -141,8 +141,10 @@ def canonical(it: Intent, lang: str, index: NameIndex) -> Intent:
     for param, value in it.slots.items():
         if "names" not in cap.params.get(param, {}) or value.isupper():
             continue  # HOME / WORK are the saved places the catalog names
+        # a person is never guessed: "Sarah Johnson" is not the owner's Sara Johnson
         matches = [m for m in index.whole(value, lang)
-                   if (f := filled_by(m.kind)) is not None and f[0].id == cap.id]
+                   if (f := filled_by(m.kind)) is not None and f[0].id == cap.id
+                   and (m.how == "exact" or m.kind not in NEEDS_CONTEXT)]
         if not matches:
             continue
         own = [m for m in matches if filled_by(m.kind)[1] == param]

@@ -163,8 +163,7 @@ class EdgeUnderstanding:
         for param, value in tagged.items():
             said = slots.get(param)
             if said is None and not slots and cap.params[param].get("required") and alone \
-                    and value.lower() not in load_lexicon(lang).words.get("nobody_named", ()) \
-                    and self._fast_agrees(text, prev_domain, it):
+                    and _a_real_name(value, lang) and self._fast_agrees(text, prev_domain, it):
                 slots[param] = value  # both readers see the request; the rules missed the name it needs
             elif said and value != said and said.startswith(value) and _cut_is_talk(said[len(value):], lang) \
                     and not _known(said, lang, names):
@@ -368,6 +367,15 @@ def _cut_is_talk(tail: str, lang: str) -> bool:
     if lang == "en":
         return False  # "whole foods on market street", "golden gate park south entrance": all of it
     return len(tail) >= 2 and tail[0] not in "的之"  # "最近|的星巴克": a noun phrase goes on after 的
+
+
+def _a_real_name(value: str, lang: str) -> bool:
+    """A piece the tagger cut that can be a name: two letters or more, and no filler or
+    stand-in ("I" of "I need to make a call", "someone", "别人")."""
+    words = load_lexicon("zh" if lang == "zh" else "en").words
+    low = value.lower().strip()
+    return sum(ch.isalnum() for ch in low) >= 2 and low not in words.get("nobody_named", ()) \
+        and low not in words.get("fillers", ())
 
 
 def _known(name: str, lang: str, names: NameIndex | None) -> bool:
