@@ -179,3 +179,21 @@ def test_a_pronoun_is_no_contact_and_the_name_comes_next(car):
     r = a.turn("I need to make a call")
     assert CONTACT not in r.changes and STATE not in r.changes
     assert a.turn("Anna").changes[NUMBER] == "5550134"
+
+
+@pytest.mark.parametrize("first, then, path, want", [
+    ("play some Coldplay", "nah, Adele instead", ARTIST, "Adele"),
+    ("放点逃跑计划的歌", "算了，换周杰伦吧", ARTIST, "周杰伦"),
+    ("导航去南山科技园", "哦不对，是大兴机场", PLACE, "大兴机场"),
+])
+def test_the_next_turn_corrects_the_name_of_the_last_request(car, first, then, path, want):
+    a = car()
+    a.turn(first)
+    assert a.turn(then).changes[path] == want
+
+
+@pytest.mark.parametrize("then", ["no thanks", "no, the other one", "不对不对", "算了"])
+def test_a_no_after_a_named_request_names_nothing(car, then):
+    a = car()
+    a.turn("play some Coldplay")
+    assert ARTIST not in a.turn(then).changes and TRACK not in a.turn(then).changes

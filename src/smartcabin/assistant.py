@@ -145,9 +145,9 @@ class Assistant:
         then its answer sentence by sentence); `cancelled` stops a streaming answer."""
         start = time.perf_counter()
         speaker = zone if zone and is_seat(zone) else DEFAULT_SPEAKER
-        awaits = self.memory.awaits
-        u = self.edge.understand(text, self._context_domain(), names=self.names, awaits=awaits)
-        self.memory.awaits = None  # for this turn only: "打电话" … "取消" … "妈妈" dials no one
+        awaits, follows = self.memory.awaits, self.memory.follows
+        u = self.edge.understand(text, self._context_domain(), names=self.names, awaits=awaits, follows=follows)
+        self.memory.awaits = self.memory.follows = None  # for this turn only: "打电话" … "取消" … "妈妈" dials no one
         before = self.vehicle.snapshot()
         t = _Turn(lang=u.lang, speaker=speaker)
         try:
@@ -167,6 +167,8 @@ class Assistant:
         previous = {k: before.get(k) for k in changes}
         self.memory.remember(t.executed, previous)
         self.memory.awaits = self._awaits_after(t)
+        named = [a for a in t.executed if a.cap.takes_names() and any(a.intent.slots.values())]
+        self.memory.follows = named[-1].cap.id if len(t.executed) == 1 and named else None
         outcome = t.outcome or ("executed" if writes else "no_action")
         reply = replies.join(t.parts, u.lang)
         handoff = u.reason if outcome == "no_action" and u.reason in _HANDOFF else None

@@ -31,6 +31,7 @@ class Memory:
     last_undoable: bool = False  # the top of undo_stack is what last_actions changed ("only …" reverts it)
     asked: Intent | None = None  # a request whose time was asked back ("schedule charging" ... "at 11 pm")
     awaits: str | None = None  # the request whose name the next turn may be ("打电话" ... "给谁？" ... "张伟")
+    follows: str | None = None  # the request with a name the next turn may correct ("play Coldplay" ... "nah, Adele")
 
     def remember(self, actions: list[Action], previous: dict[str, Value | None]) -> None:
         if actions:

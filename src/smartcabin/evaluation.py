@@ -105,7 +105,7 @@ class HandEverythingOff:
     """An understanding that reads nothing: each turn goes to the LLM tier."""
 
     def understand(self, text: str, prev_domain: str | None = None, names: object = None,
-                   awaits: str | None = None) -> Understanding:
+                   awaits: str | None = None, follows: str | None = None) -> Understanding:
         lang = detect_lang(text) if isinstance(text, str) else "en"
         return Understanding(text=text if isinstance(text, str) else "", lang=lang, act="none",
                              reason="out_of_domain", source="llm")

@@ -17,7 +17,7 @@ from .clauses import (Clause, _clause, _redirect, _seats, apply_options, is_stat
                       redirect, segments)
 from .freetext import strip_fillers
 from .lexicon import Lexicon, load_lexicon
-from .tagging import Span, _tag, _uncovered, clause_len, noisy, spans_in
+from .tagging import Span, _tag, _uncovered, clause_len, noisy, spans_in, word_kinds
 from .text import MAX_CHARS, clean, detect_lang, expand_contractions, garbled, meaningful
 from .types import Intent, Understanding
 
@@ -235,6 +235,36 @@ def _timed(text: str, lang: str, command: tuple[int, int]) -> bool:
 
 _MID_FIX = {"en": re.compile(r"[,\s]+(?:(?:uh|um|er|no|sorry|wait)[,\s]+)*(?:i mean|i meant|no wait|make that)[,\s]+(.+)$"),
             "zh": re.compile(r"[，,]\s*(?:嗯|呃)?[，,]?\s*(?:我是说|不对|哦不|啊不)[，,]?\s*(.+)$")}
+
+
+# a turn that takes back the name of the turn before: "nah, Adele instead", "哦不对，是大兴机场"
+_TURN_FIX = {"en": re.compile(r"^(?:(?:no|nah|nope|sorry|wait|oh)[,\s]+)+(?:i mean|i meant|make it|actually)?"
+                              r"[,\s]*(?P<name>.+?)[,\s]*(?:instead)?[.!]?$|^(?:i mean|i meant|actually)[,\s]+"
+                              r"(?P<name2>.+?)[,\s]*(?:instead)?[.!]?$", re.I),
+             "zh": re.compile(r"^(?:哦|啊|呃|嗯)?[，,\s]*(?:不对|不是|算了|我是说|我说的是)[，,\s]*(?:是|换成|换|改成|改去|去|放|听)?"
+                              r"(?P<name>.+?)(?:吧|啊|呀)?[。！]?$")}
+
+
+def corrected_name(text: str, cap: str) -> Intent | None:
+    """The request `cap` of the turn before, with the name this turn says instead ("play some
+    Coldplay" … "nah, Adele instead"), read with that request's own verb; None when the turn
+    is no such correction: "no, the other one" and "no thanks" name no name."""
+    lang = detect_lang(text)
+    lex = load_lexicon(lang)
+    m = _TURN_FIX[lang].match(text.strip())
+    verb = lex.raw.get("correction_verbs", {}).get(cap)
+    name = (m.group("name") or m.groupdict().get("name2") or "").strip(" ,，") if m else ""
+    if not name or not verb or _TURN_FIX[lang].match(name):
+        return None  # "不对不对": no name at all
+    own = [i for i in parse(name, lang).intents if i.cap == cap and i.slots]  # "no, call my wife instead"
+    if not own:
+        low = name.lower()
+        if word_kinds(lex, name) - {"filler", "artist", "genre"} or low in lex.words.get("not_names", ()) \
+                or low in lex.words.get("fillers", ()) or low in lex.words.get("nobody_named", ()):
+            return None
+        sep = "" if lang == "zh" else " "
+        own = [i for i in parse(f"{verb}{sep}{name}", lang).intents if i.cap == cap and i.slots]
+    return own[0] if len(own) == 1 else None
 
 
 def _corrected(lex, text: str, lang: str, raw: str) -> Understanding | None:

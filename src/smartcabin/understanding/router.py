@@ -20,7 +20,7 @@ from typing import TYPE_CHECKING
 from ..capabilities import Capability, load_catalog
 from .freetext import strip_fillers
 from .lexicon import load_lexicon
-from .parser import parse, refers_back
+from .parser import corrected_name, parse, refers_back
 from .pinyin import load as load_pinyin, sounds_alike
 from .tagging import word_kinds
 from .entities import NameIndex
@@ -93,13 +93,14 @@ class EdgeUnderstanding:
         if self._load():
             self._embedder.embed(["warm up"])
 
-    def understand(self, text: str, prev_domain: str | None = None,
-                   names: NameIndex | None = None, awaits: str | None = None) -> Understanding:
+    def understand(self, text: str, prev_domain: str | None = None, names: NameIndex | None = None,
+                   awaits: str | None = None, follows: str | None = None) -> Understanding:
         """`names`: the car's own names (contacts, media, places), which bare names and
         the slots of a request are read against. `awaits`: the request of the turn before
         that came without its name ("我想听歌", "打电话"): a short turn the rules cannot read
-        is that name ("卡路里"), whatever the library holds."""
-        u = self._understand(text, prev_domain, names, awaits)
+        is that name ("卡路里"), whatever the library holds. `follows`: the request of the turn
+        before that had a name: "nah, Adele instead" asks it again with this one."""
+        u = self._understand(text, prev_domain, names, awaits, follows)
         if awaits is not None and u.source not in ("names", "taught") and not u.intents and isinstance(text, str):
             it = self._awaited(text, u, awaits, prev_domain, names)
             if it is not None:
@@ -171,9 +172,12 @@ class EdgeUnderstanding:
         return replace(it, slots=slots) if slots != it.slots else it
 
     def _understand(self, text: str, prev_domain: str | None, names: NameIndex | None,
-                    awaits: str | None = None) -> Understanding:
+                    awaits: str | None = None, follows: str | None = None) -> Understanding:
         u = parse(text)
         u.source = "parser"
+        if follows is not None and isinstance(text, str) and all(i.cap is None for i in u.intents) \
+                and u.reason not in _NOT_A_NAME and (fix := corrected_name(text, follows)) is not None:
+            return replace(u, act="command", intents=[fix], reason=None)  # "nah, Adele instead"
         # a follow-up without a device ("最亮" in 夜空中最亮的星) is no reading against a whole name
         vague_only = all(i.cap is None for i in u.intents)
         if names is not None and isinstance(text, str) and vague_only and u.reason not in _NOT_A_NAME \
