@@ -228,3 +228,20 @@ def test_a_question_about_a_setting_is_answered_with_its_value(text, value):
     r = Car().say(text)
     assert r.outcome == "answered"
     assert value in r.reply
+
+
+@pytest.mark.parametrize("first, then, closed, opened", [
+    ("open the back left window", "no, the other one", "Row2.DriverSide", "Row2.PassengerSide"),
+    ("打开副驾车窗", "哎不是，是后面右边那个", "Row1.PassengerSide", "Row2.PassengerSide"),
+    ("打开副驾车窗", "不是这个，另一个", "Row1.PassengerSide", "Row1.DriverSide"),
+])
+def test_no_the_other_one_takes_the_last_request_back_and_does_it_there(first, then, closed, opened):
+    from smartcabin.assistant import Assistant
+    from smartcabin.vehicle import SimulatedVehicle
+
+    car = SimulatedVehicle()
+    a = Assistant(car)
+    a.turn(first)
+    a.turn(then)
+    assert car.get(f"Vehicle.Cabin.Door.{closed}.Window.Position") == 0
+    assert car.get(f"Vehicle.Cabin.Door.{opened}.Window.Position") == 100

@@ -283,7 +283,7 @@ class Assistant:
             t.parts = [p["clarify_target"].format(op=p["ops"].get(op, "")) if op else p["clarify_generic"]]
             return []
         reverted: list[Write] = []
-        if any(i.only for i in u.intents):
+        if any(i.only or i.instead for i in u.intents):
             if not self.memory.last_undoable:  # nothing changed last time, or it was undone: ask
                 t.outcome, t.parts = "clarify", [p["clarify_generic"]]
                 return []

@@ -58,6 +58,12 @@ def resolve(intents: list[Intent], memory: Memory, lang: str, playing: bool = Tr
                 return None
             out.append(fixed)
             continue
+        if it.instead:
+            if not last:
+                return None
+            seats = in_context_rows(it.seats, last) or it.seats
+            out += [replace(last[-1].intent, seats=seats, too=False)]
+            continue
         if it.only:
             if not last:
                 return None

@@ -119,6 +119,11 @@ def parse(text: str, lang: str | None = None) -> Understanding:
         named = [s for s in spans if s.tag == "zone" and s.start >= at][:1] or [s for s in spans if s.tag == "zone"]
         seats = _seats([s.payload for s in named])  # "只要左边的 右边放下去": the seats said after "only"
         return Understanding(text=raw, lang=lang, act="command", intents=[Intent(cap=None, op=None, seats=seats, only=True)])
+    if tags & {"no", "neg"} and "zone" in tags and not tags & {"dev", "adev", "op", "phrase", "num", "opt"} \
+            and spans and spans[min(i for i, s in enumerate(spans) if s.tag != "filler")].tag in ("no", "neg"):
+        # "no, the other one", "哎不是，是后面右边那个": the last request, on these seats instead
+        seats = _seats([s.payload for s in spans if s.tag == "zone"])
+        return Understanding(text=raw, lang=lang, act="command", intents=[Intent(cap=None, op=None, seats=seats, instead=True)])
     only = tags - {"filler", "q", "mag", "sep"}
     if "undo" in tags and (clauses and "undo" in clauses[0].tags or not intents):
         return Understanding(text=raw, lang=lang, act="undo")

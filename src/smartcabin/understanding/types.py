@@ -25,6 +25,7 @@ class Intent:
     named: bool = False  # the need names its device ("雨刮吵死了"): a bare "关了" beside it means that device
     alts: tuple[str, ...] = ()  # a device word that names one of several ("亮度"): context picks
     only: bool = False  # "no wait, only the passenger side": the last request on these seats alone
+    instead: bool = False  # "no, the other one": the last request taken back and done on these seats
     clause: str = ""  # the clause said, for words whose meaning needs the capability (options)
 
     def to_dict(self) -> dict[str, Any]:
