@@ -100,12 +100,15 @@ def score(rows: list[dict[str, Any]], edge: EdgeUnderstanding, library: NameLibr
     names = index_for(library) if library is not None else None
     out = LogScore()
     context: dict[str, str | None] = {}
-    awaiting: dict[str, str | None] = {}
+    awaiting: dict[str, str | None] = {}  # as the assistant does, for the next turn only
+    following: dict[str, str | None] = {}
     for row in rows:
         text, gold = row["text"], row.get("intent", NONE)
         session = str(row.get("session", ""))
         lang = row.get("lang") if row.get("lang") in ("zh", "en") else ("en" if text.isascii() else "zh")
-        u = edge.understand(text, context.get(session), names=names, awaits=awaiting.get(session))
+        u = edge.understand(text, context.get(session), names=names, awaits=awaiting.get(session),
+                            follows=following.get(session))
+        awaiting[session] = following[session] = None
         it = u.intents[0] if u.intents and u.act in ("command", "query") else None
         for board in (out, out.by_lang.setdefault(lang, LogScore())):
             _count(board, row, it, gold, u.source, lang, names)
@@ -114,6 +117,7 @@ def score(rows: list[dict[str, Any]], edge: EdgeUnderstanding, library: NameLibr
             context[session] = cap.domain
             # as the assistant does: a name-taking request without its name awaits it next turn
             awaiting[session] = cap.id if cap.takes_names() and not it.slots else None
+            following[session] = cap.id if cap.takes_names() and it.slots else None
     return out
 
 
