@@ -254,3 +254,10 @@ def test_a_trip_and_a_mute_in_one_sentence_keep_both_and_a_complaint_is_no_desti
     assert changed.get("Vehicle.Cabin.Infotainment.Media.Volume") == 0 and f"{NAV}.Mute" not in changed
     r, changed = run("太堵了，导航过去吧")
     assert r.outcome == "clarify" and not changed
+
+
+@pytest.mark.parametrize("text", ["lean my backrest all the way back, I wanna rest my eyes", "recline my seat back a bit"])
+def test_back_after_a_backrest_is_its_direction_not_the_rear_row(text):
+    car = SimulatedVehicle()
+    r = Assistant(car).turn(text)
+    assert set(r.changes) == {"Vehicle.Cabin.Seat.Row1.DriverSide.Backrest.Recline"}
