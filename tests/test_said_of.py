@@ -261,3 +261,15 @@ def test_back_after_a_backrest_is_its_direction_not_the_rear_row(text):
     car = SimulatedVehicle()
     r = Assistant(car).turn(text)
     assert set(r.changes) == {"Vehicle.Cabin.Seat.Row1.DriverSide.Backrest.Recline"}
+
+
+@pytest.mark.parametrize("text", ["I'm cranking the heat as soon as we get home, the house is always freezing",
+                                  "到家以后把空调打开"])
+def test_a_plan_for_later_changes_nothing_now(text):
+    r, changes = run(text)
+    assert changes == {} and r.outcome == "no_action"
+
+
+def test_a_reminder_for_later_is_still_a_reminder():
+    r, changes = run("remind me to call Anna when we get home")
+    assert r.outcome == "executed" and changes == {}

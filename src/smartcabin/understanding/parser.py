@@ -110,6 +110,10 @@ def parse(text: str, lang: str | None = None) -> Understanding:
         # kept only so that the turn can say it refused them
         return Understanding(text=raw, lang=lang, act="none", reason="injection", intents=intents)
     intents = _expand_too(intents)
+    low = text.lower()
+    if intents and any(w in low for w in lex.words.get("later_words", ())):
+        # "I'm cranking the heat as soon as we get home": a plan for later, not a request now
+        return Understanding(text=raw, lang=lang, act="none", reason="later")
     leftover = [it for c in clauses for _, it in c.bare_devs]
     at = next((s.start for s in spans if s.tag == "only"), -1)
     if at >= 0 and "zone" in tags and not leftover and all(i.cap is None for i in intents) and all(

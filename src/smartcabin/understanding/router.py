@@ -45,7 +45,7 @@ MODES = ("hybrid", "parser", "model")
 AGREEMENT_THRESHOLD = 0.3
 MODEL_MAX_CHARS = 60  # spoken commands are short; past this the parser's reading stands
 _NOT_A_NAME = {"injection", "declined", "llm_request", "too_long", "empty", "noise"}
-_NOT_FOR_MODEL = {"empty", "noise", "too_long", "llm_request", "unknown_device", "declined"}
+_NOT_FOR_MODEL = {"empty", "noise", "too_long", "llm_request", "unknown_device", "declined", "later"}
 _PUNCT = re.compile(r"[\s\W_]+$|^[\s\W_]+")
 # the letters people say in these two languages: a sentence mostly of other letters is noise
 _PLAIN = re.compile(r"[\u3400-\u9fffA-Za-z0-9]")
