@@ -48,7 +48,8 @@ def needs_asking(cap_id: str | None) -> bool:
     return any((f := filled_by(kind)) is not None and f[0].id == cap_id for kind in NEEDS_CONTEXT)
 
 
-def _number_param(cap: Capability) -> str | None:
+def number_param(cap: Capability) -> str | None:
+    """The parameter a request dials digits into (a call's number), if it has one."""
     return next((p for p, spec in cap.params.items() if spec.get("type") == "digits"), None)
 
 
@@ -97,7 +98,7 @@ def bare_name(text: str, lang: str, prev_domain: str | None, index: NameIndex,
     `exact`: only as the library spells it (the parser read words of its own in the text)."""
     said = text.strip()
     awaited = load_catalog().get(awaits or "")
-    if awaited is not None and (number := _number_param(awaited)) and (digits := phone_digits(said, lang)):
+    if awaited is not None and (number := number_param(awaited)) and (digits := phone_digits(said, lang)):
         return Intent(cap=awaited.id, op="on", slots={number: digits})
     if not any(ch.isalpha() for ch in said):
         return None
@@ -122,7 +123,7 @@ def _unmistakable(m: Match, said: str, lang: str) -> bool:
 def _intent(m: Match, said: str) -> Intent:
     cap, param = filled_by(m.kind)
     slots = {param: said if m.how == "exact" and normal(said) != normal(m.entry.name) else m.entry.name}
-    number = _number_param(cap)
+    number = number_param(cap)
     if number and m.entry.number:
         slots[number] = m.entry.number
     if m.entry.type and "type" in cap.params:
@@ -155,7 +156,7 @@ def canonical(it: Intent, lang: str, index: NameIndex) -> Intent:
         del slots[param]
         # as the library spells it where speech slipped (周杰轮); an alias stays as said ("Dave")
         slots[target] = value if m.how == "exact" and normal(value) != normal(m.entry.name) else m.entry.name
-        number = _number_param(cap)
+        number = number_param(cap)
         if number and m.entry.number and not slots.get(number):
             slots[number] = m.entry.number
         changed = True

@@ -24,7 +24,7 @@ from .parser import corrected_name, parse, refers_back
 from .pinyin import load as load_pinyin, sounds_alike
 from .tagging import word_kinds
 from .entities import NameIndex
-from .naming import bare_name as named_alone, canonical, needs_asking, phone_digits
+from .naming import bare_name as named_alone, canonical, needs_asking, number_param, phone_digits
 from .types import Intent, Understanding
 
 if TYPE_CHECKING:  # the model (numpy) loads on first use, not at import
@@ -131,8 +131,7 @@ class EdgeUnderstanding:
         lex = load_lexicon("zh" if u.lang == "zh" else "en")
         if word_kinds(lex, said) - {"filler", "artist", "genre"} or not self._a_name(said, u.lang, cap.domain):
             return None  # "结束播放", "the other one", "多少度": words of their own; "我饿了": talk
-        digits = phone_digits(said, u.lang)
-        number = next((p for p, spec in cap.params.items() if spec.get("type") == "digits"), None)
+        digits, number = phone_digits(said, u.lang), number_param(cap)
         if digits and number:
             return Intent(cap=cap.id, op="on", slots={number: digits})
         slots = (self._slots(said, u.lang, cap, cap.domain, names) if self._load() else {}) \
@@ -152,8 +151,9 @@ class EdgeUnderstanding:
                 names: NameIndex | None, alone: bool = True) -> Intent:
         """The one arbitration of names between the rules and the tagger, for a request the
         rules read. The rules' exact readings stay (a saved place, digits, a name the library
-        knows); the tagger's span wins where it is the rules' name cut shorter ("深圳万象城" of
-        "深圳万象城不走高速") or where the rules found none. Model mode takes the tagger's alone."""
+        knows); the tagger's span wins where it is the rules' Chinese name with talk cut off
+        ("深圳万象城" of "深圳万象城不走高速"), or fills the name a single request needs and the rules
+        missed, when the fast reader sees the same request. Model mode takes the tagger's alone."""
         cap = load_catalog().get(it.cap or "")
         if cap is None or not cap.takes_names() or len(it.slots) > 1 and self.mode == "hybrid":
             return it
