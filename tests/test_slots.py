@@ -143,3 +143,19 @@ def test_score_logs_reports_rules_model_and_both(tmp_path):
     table = json.loads((tmp_path / "s.json").read_text())
     assert set(table) == {"parser", "model", "hybrid"}
     assert table["parser"]["intent_accuracy"] == 1.0 and table["parser"]["slot_f1"] == 1.0
+
+
+def test_a_user_model_older_than_the_package_gives_way_to_the_packaged_one(tmp_path, monkeypatch, caplog):
+    from smartcabin.model.classifier import current_model
+
+    monkeypatch.setenv("XDG_DATA_HOME", str(tmp_path))
+    user_model().parent.mkdir(parents=True)
+    with np.load(packaged_model(), allow_pickle=False) as z:
+        arrays = {k: z[k] for k in z.files}
+    np.savez_compressed(user_model(), **arrays)
+    assert current_model() == user_model()  # knows every function: the user's own model is used
+    arrays["labels"] = arrays["labels"][:-1]  # trained before the last function was added
+    np.savez_compressed(user_model(), **arrays)
+    assert current_model() == packaged_model() and "predates this version" in caplog.text
+    user_model().write_bytes(b"not a model")
+    assert current_model() == packaged_model()

@@ -6,6 +6,7 @@ before the embedding. Labels are `capability:op` plus `none` (not a car command)
 """
 from __future__ import annotations
 
+import logging
 import os
 import re
 from dataclasses import dataclass, field
@@ -16,9 +17,10 @@ import numpy as np
 from .embedder import FULL_LAYERS
 from .fast import Evidence, FastReader, best_request
 from .gate import Gate
-from .paths import model_path
+from .paths import model_path, packaged_model
 from .tagger import SlotTagger
 
+log = logging.getLogger(__name__)
 NONE = "none"
 _LEX_OP = {"more": "up", "less": "down", "max": "set", "min": "set", "preset": "set"}  # parser op -> label op
 
@@ -152,7 +154,7 @@ class IntentModel:
 
     @classmethod
     def load(cls, path: Path | None = None) -> "IntentModel":
-        with np.load(model_path(path), allow_pickle=False) as z:
+        with np.load(path or current_model(), allow_pickle=False) as z:
             gate = None
             if "gate_w" in z.files and z["gate_w"].size:
                 gate = Gate(z["gate_w"].astype(np.float32), float(z["gate_b"]), float(z["gate_threshold"]))
@@ -167,6 +169,25 @@ class IntentModel:
                        fast=fast, tagger=SlotTagger.from_arrays(z),
                        taught=dict(zip((str(k) for k in z["taught_keys"]), (str(v) for v in z["taught_labels"])))
                        if "taught_keys" in z.files else {}, embed_layers=int(z["embed_layers"]) if "embed_layers" in z.files else FULL_LAYERS)
+
+
+def current_model() -> Path:
+    """The user's model when it knows every label the packaged one does, else the packaged one:
+    a model trained before an upgrade lacks the functions the upgrade added (logged)."""
+    chosen, packaged = model_path(), packaged_model()
+    if chosen == packaged:
+        return packaged
+    try:
+        with np.load(chosen, allow_pickle=False) as mine, np.load(packaged, allow_pickle=False) as ours:
+            missing = set(map(str, ours["labels"])) - set(map(str, mine["labels"]))
+    except Exception as exc:  # noqa: BLE001 - an unreadable file of the user's: the packaged model
+        log.warning("model %s unreadable, the packaged one is used: %s", chosen, exc)
+        return packaged
+    if missing:
+        log.warning("model %s predates this version (%d functions unknown to it, e.g. %s): the packaged "
+                    "model is used; retrain with `smartcabin train`", chosen, len(missing), sorted(missing)[0])
+        return packaged
+    return chosen
 
 
 def _fast_arrays(fast: FastReader | None) -> dict[str, np.ndarray]:
