@@ -102,8 +102,15 @@ def test_rain_to_come_starts_no_wipers(text):
 def test_rain_to_come_beside_a_command_is_its_reason():
     r, changed = run("要下雨了 把窗户关上", setup={"Vehicle.Cabin.Door.Row1.DriverSide.Window.Position": 50})
     assert {k.rsplit(".", 1)[0] for k in changed} == {"Vehicle.Cabin.Door.Row1.DriverSide.Window"}
-    r, changed = run("下雨了")
+    r, changed = run("下雨了 开下雨刮")
     assert set(changed) == {"Vehicle.Body.Windshield.Front.Wiping.Mode"}
+
+
+@pytest.mark.parametrize("text", ["下雨了", "烦死了，又下雨了", "it's raining"])
+def test_rain_said_alone_is_a_remark_not_a_wiper_request(text):
+    # wipers run by themselves in most cars; two writers blind to the lexicon read it as talk
+    r, changed = run(text)
+    assert changed == {}
 
 
 def test_a_bare_option_after_a_function_sets_that_functions_option_and_nothing_else():
