@@ -1,8 +1,10 @@
 """Reading the YAML data shipped in smartcabin/data."""
 from __future__ import annotations
 
+import json
 from importlib import resources
-from typing import Any
+from pathlib import Path
+from typing import Any, Iterator
 
 import yaml
 
@@ -35,3 +37,15 @@ def load_yaml(package: str, name: str) -> Any:
 
 def read_text(package: str, name: str) -> str:
     return resources.files(package).joinpath(name).read_text(encoding="utf-8")
+
+
+def json_lines(path: Path) -> Iterator[tuple[int, Any]]:
+    """(line number, object) for each non-blank line of a JSON-lines file; a line that is not
+    JSON is an error naming the file and line."""
+    for n, line in enumerate(path.read_text(encoding="utf-8").splitlines(), 1):
+        if not line.strip():
+            continue
+        try:
+            yield n, json.loads(line)
+        except json.JSONDecodeError as exc:
+            raise ValueError(f"{path}:{n}: not JSON: {exc}") from exc

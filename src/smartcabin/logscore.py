@@ -4,7 +4,6 @@ or both (`smartcabin score-logs`). A session's turns are read in order, each wit
 the previous reading had, as in the car."""
 from __future__ import annotations
 
-import json
 import sys
 from collections import Counter
 from dataclasses import dataclass, field
@@ -12,6 +11,7 @@ from pathlib import Path
 from typing import Any
 
 from .capabilities import load_catalog
+from .datafiles import json_lines
 from .model.classifier import NONE, reading_label
 from .names import NameLibrary
 from .understanding.entities import NameIndex, normal, sound_key
@@ -77,16 +77,10 @@ class LogScore:
 
 
 def read_lines(path: Path) -> list[dict[str, Any]]:
-    """The labelled lines of a file; a line without a text, or with slots that are not text
-    of it, is reported and skipped, as training skips it."""
+    """The labelled lines of a file; a line without a text, or with slots that are not text,
+    is reported and skipped (training refuses a file with a line without a text)."""
     out = []
-    for n, line in enumerate(path.read_text(encoding="utf-8").splitlines(), 1):
-        if not line.strip():
-            continue
-        try:
-            row = json.loads(line)
-        except json.JSONDecodeError as exc:
-            raise ValueError(f"{path}:{n}: not JSON: {exc}") from exc
+    for n, row in json_lines(path):
         slots = row.get("slots", {}) if isinstance(row, dict) else None
         if not isinstance(row, dict) or not isinstance(row.get("text"), str) or not isinstance(slots, dict) \
                 or not all(isinstance(v, str) for v in slots.values()):

@@ -6,11 +6,11 @@ or as `expect` (the signal changes the turn should make, as in eval-format.md). 
 """
 from __future__ import annotations
 
-import json
 from pathlib import Path
 from typing import Any, Iterable
 
 from ..capabilities import Capability, load_catalog
+from ..datafiles import json_lines
 from ..vehicle import default_car
 from .dataset import Example, valid_labels
 
@@ -84,13 +84,7 @@ def read_logs(path: Path) -> list[Example]:
     catalog = load_catalog()
     out: list[Example] = []
     prev: dict[str, str | None] = {}
-    for n, line in enumerate(path.read_text(encoding="utf-8").splitlines(), 1):
-        if not line.strip():
-            continue
-        try:
-            row = json.loads(line)
-        except json.JSONDecodeError as exc:
-            raise ValueError(f"{path}:{n}: not JSON: {exc}") from exc
+    for n, row in json_lines(path):
         if not isinstance(row, dict) or not isinstance(row.get("text"), str):
             raise ValueError(f"{path}:{n}: each line needs a text")
         label = row.get("intent") or (label_from_expect(row["expect"]) if isinstance(row.get("expect"), dict) else None)
