@@ -280,7 +280,7 @@ class Assistant:
         if intents is None:
             op = next((i.op for i in u.intents if i.op), None)
             t.outcome = "clarify"
-            t.parts = [p["clarify_target"].format(op=p["ops"].get(op, "")) if op else p["clarify_generic"]]
+            t.parts = [p["clarify_target"].format(op=p["ops"][op]) if op in p["ops"] else p["clarify_generic"]]
             return []
         reverted: list[Write] = []
         if any(i.only or i.instead for i in u.intents):

@@ -91,12 +91,12 @@ def cmd_eval(args: argparse.Namespace) -> int:
     lat = s["latency_ms"]
     print(f"latency ms: p50 {lat['p50']}  p95 {lat['p95']}  p99 {lat['p99']}   routes {s['routes']}")
     if args.failures:
-        for c in result["cases"]:
+        for r, c in zip(results, result["cases"]):  # ids repeat across sets: each result's own
             if not c["passed"]:
                 texts = " | ".join(t["text"] for t in c["turns"])
-                bad = wrong["cases"].get(c["id"])
+                bad = r.wrong
                 extra = f"\n     WRONG WRITES: {', '.join(bad)}" if bad else ""
-                print(f"FAIL {c['id']}: {texts}\n     " + "\n     ".join(c["failures"]) + extra)
+                print(f"FAIL {r.set}:{c['id']}: {texts}\n     " + "\n     ".join(c["failures"]) + extra)
     return 0
 
 

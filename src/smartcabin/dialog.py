@@ -11,6 +11,7 @@ from dataclasses import dataclass, field, replace
 from .capabilities import load_catalog, with_unit
 from .planning import Action
 from .signals import Value
+from .understanding.lexicon import load_lexicon
 from .understanding.parser import apply_options, pick_alternative, redirect
 from .understanding.types import Intent
 
@@ -53,7 +54,7 @@ def resolve(intents: list[Intent], memory: Memory, lang: str, playing: bool = Tr
     siblings = [i.cap for i in intents if i.cap]
     for it in intents:
         if it.op == "reslot":
-            fixed = _reslot(it, last)
+            fixed = _reslot(it, last, lang)
             if fixed is None:
                 return None
             out.append(fixed)
@@ -75,6 +76,10 @@ def resolve(intents: list[Intent], memory: Memory, lang: str, playing: bool = Tr
             continue
         if it.seats and last:
             it = replace(it, seats=in_context_rows(it.seats, last))
+        if last and it.cap and (narrow := _narrowed_by(it.cap, last[-1], lang)) is not None:
+            # "打开颈部加热" ... "风也调大一点": the neck scarf's own fan, on that seat
+            it = replace(it, cap=narrow, seats=it.seats if it.seats not in (None, ("speaker",)) else last[-1].seats,
+                         too=False)
         if it.op == "again" and last:
             # "再来两度": the last change again, by this much
             prev = last[-1].intent
@@ -84,6 +89,10 @@ def resolve(intents: list[Intent], memory: Memory, lang: str, playing: bool = Tr
             if it.cap is None and not any(catalog[a].domain == last[-1].cap.domain for a in it.alts):
                 return None  # "fast" after closing a window: no function just used has that option
             it = replace(it, cap=pick_alternative(it.alts, last[-1].cap.domain, catalog))
+            own = catalog.get(last[-1].cap.numeric or "")
+            if own is not None and own.id not in it.alts and own.value and all(
+                    catalog[a].value and catalog[a].value.unit == own.value.unit for a in it.alts):
+                it = replace(it, cap=own.id)  # "交互灯打开" ... "亮度调到最高": the light bar's own brightness
             if it.option is None and it.op == "set":
                 apply_options(lang, it)  # "now settings": the option, of the function picked
         if it.implied and last and last[-1].cap.warms and it.op in _CHANGE and it.cap in with_unit("celsius"):
@@ -151,14 +160,32 @@ _VOLUME_HINT = {"en": re.compile(r"\b(it|that|this)\b"), "zh": re.compile(r"^\W*
 _MAIN_SLOT = {"navigation.go": "place", "phone.call": "contact", "media.play": "track"}
 
 
-def _reslot(it: Intent, last: list[Action]) -> Intent | None:
-    """"actually, make that Fisherman's Wharf": the last request with the new name."""
+def _reslot(it: Intent, last: list[Action], lang: str) -> Intent | None:
+    """"actually, make that Fisherman's Wharf": the last request with the new name;
+    "actually make it flowing" after a light bar effect: the new option of that function."""
     name = it.slots.get("name", "")
+    if last:
+        option = replace(last[-1].intent, op="set", option=None, clause=name, too=False)
+        apply_options(lang, option)
+        if option.option is not None:
+            return option
     for a in reversed(last):
         key = _MAIN_SLOT.get(a.cap.id)
         if key:
             slots = {key: name} if a.cap.id != "media.play" else {**a.intent.slots, "track": name}
             return replace(a.intent, slots=slots, too=False)
+    return None
+
+
+def _narrowed_by(cap: str, prev: Action, lang: str) -> str | None:
+    """The particular device a general word means right after a turn about the device beside
+    it (the same branch of signals: Seat.*.NeckScarf)."""
+    catalog = load_catalog()
+    branch = prev.cap.signal.rsplit(".", 1)[0] if prev.cap.signal else None
+    for specific in load_lexicon(lang).raw.get("narrows", {}).get(cap, ()):
+        signal = catalog[specific].signal if specific in catalog else None
+        if branch and signal and signal.rsplit(".", 1)[0] == branch and specific != prev.cap.id:
+            return specific
     return None
 
 

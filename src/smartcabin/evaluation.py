@@ -218,7 +218,7 @@ def wrong_actions(results: list[CaseResult]) -> dict[str, Any]:
     return {"wrong_action_rate": rate(results), "wrong_action_cases": sum(1 for r in results if r.wrong),
             "by_set": {k: {"cases": len(v), "accuracy": _accuracy(v), "wrong_action_rate": rate(v)}
                        for k, v in sorted(by_set.items())},
-            "cases": {r.id: r.wrong for r in results if r.wrong}}
+            "cases": {f"{r.set}:{r.id}": r.wrong for r in results if r.wrong}}  # ids repeat across sets
 
 
 def run_cases(paths: Iterable[str | Path], mode: str | None = None, model: Path | None = None) -> list[CaseResult]:

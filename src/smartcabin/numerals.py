@@ -60,7 +60,7 @@ _ZH_RE = re.compile(
 
 # Measure / unit words after which a lone numeral character is a number.
 _ZH_MEASURES = (
-    "摄氏度", "华氏度", "分钟", "公里", "小时",
+    "摄氏度", "华氏度", "分钟", "公里", "小时", "厘米", "公分", "毫米",
     "度", "档", "挡", "级", "格", "个", "成", "分", "秒", "米", "首", "%", "点",
 )
 # Per-character exceptions: 一个/一首/一点 are words, 两个字 stays, 十分 means "very".
@@ -351,11 +351,17 @@ def normalize_en(text: str) -> str:
     "set it to 1", while "the other one", "one more time", "third" stay.
     """
     text = _COUPLE.sub("2 ", text)
-    return _EN_RE.sub(_en_sub, _EN_SLIP.sub(lambda m: f"{m.group(1)} {_SLIP_DIGIT[m.group(2)]}", text))
+    text = _EN_RE.sub(_en_sub, _EN_SLIP.sub(lambda m: f"{m.group(1)} {_SLIP_DIGIT[m.group(2)]}", text))
+    return _RATE.sub(lambda m: f"{_RATES[m.group(1)]}x speed", text)  # after "one and a half" is 1.5
 
 
 # "a couple degrees", "a couple of notches": two of a unit (a couple alone, "a couple of songs", is no number)
 _COUPLE = re.compile(r"\b(?:a )?couple(?: of)? (?=(?:degrees?|notches|steps|clicks|levels|bars)\b)")
+
+
+# a playback rate in words: "at double speed", "triple speed" (a rate, not a fan level)
+_RATES = {"double": "2", "triple": "3", "quadruple": "4", "half": "0.5", "normal": "1"}
+_RATE = re.compile(r"\b(double|triple|quadruple|half|normal) speed\b")
 
 
 # speech recognition writes "twenty four" as "twenty for" and "thirty two" as "thirty to" at a sentence end

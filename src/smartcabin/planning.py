@@ -81,6 +81,9 @@ def _zones(cap: Capability, seats: tuple[str, ...]) -> list[str | None]:
     return to_scheme(cap.zones, seats)
 
 
+_MM = {"mm": 1.0, "cm": 10.0, "inch": 25.4}  # a length said in these units, in millimetres
+
+
 def _to_celsius(value: float, unit: str | None, lang_hint_f: bool, relative: bool) -> float:
     fahrenheit = unit == "fahrenheit" or (unit in ("deg", None) and lang_hint_f and not relative
                                           and 50 <= value <= 90)
@@ -129,6 +132,10 @@ def _level_target(cap: Capability, it: Intent, current: float, fahrenheit_ok: bo
         v = float(it.value)
         if cap.id == "hvac.temperature":
             v = _to_celsius(v, it.unit, fahrenheit_ok, it.relative)
+        elif it.unit in _MM:
+            if vr.unit != "mm":
+                return None, "unsupported"  # "volume up 3 cm": a length of something with none
+            v *= _MM[it.unit]
         elif it.unit == "level" and vr.level_scale:
             v *= vr.level_scale
         elif it.unit == "level" and vr.unit != "level" and it.relative:

@@ -42,6 +42,10 @@ def _zone_label(a: Action, lang: str) -> str:
         return ""
     if len(a.zones) == len(a.cap.zone_names(None)) and len(a.zones) > 1:
         return p["all_zones"]
+    groups = {str(z).split(".")[0] for z in a.zones}
+    if len(groups) == 1 and "." in str(a.zones[0]) and (group := groups.pop()) in p["zones"] and \
+            len(a.zones) == sum(1 for z in a.cap.zone_names(None) if z.startswith(group + ".")):
+        return p["zones"][group].strip() + (" " if lang == "en" else "")  # "the rear sensors", not each one
     labels = [p["zones"].get(z or "", "").strip() for z in a.zones]
     text = p["zone_join"].join(labels)
     return text + (" " if lang == "en" else "")

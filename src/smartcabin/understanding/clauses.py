@@ -221,6 +221,10 @@ def _clause(lex: Lexicon, catalog: dict[str, Capability], text: str, spans: list
                and _verb_position(d, devs, text, lex)][:1]
         if ops:  # the door it locks is its object, not a door to open or close
             devs = [d for d in devs if not (d.payload == "door.open" and any(o.payload == "door.lock" for o in devs))]
+            locks = lex.raw.get("locks", {})
+            if any(d.payload in locks for d in devs):
+                # "unlock the passenger side mirror": that device's own lock, not the doors'
+                devs = [Span(d.start, d.end, "dev", locks[d.payload], d.text) for d in devs if d.payload in locks]
         verb_devices = {id(o) for o in ops}  # "别锁了" is not "unlock": such a verb is never flipped
     else:
         verb_devices = set()
@@ -240,6 +244,9 @@ def _clause(lex: Lexicon, catalog: dict[str, Capability], text: str, spans: list
     if colors and not devs and not ops and _uncovered(text, spans) >= _TALK[lex.lang]:
         colors = []  # "purple monkey dishwasher": a colour word inside talk is no request
     zone_keys = [s.payload for s in spans if s.tag == "zone"]
+    placed = lex.raw.get("device_zones", {})
+    if not zone_keys:  # "倒车雷达关掉": the name of the device says where it is (the rear sensors)
+        zone_keys = [placed[d.text] for d in devs if d.text in placed][:1]
     plural = any(s.tag in ("plural", "all") for s in spans)
     opt_words = [s for s in spans if s.tag == "opt"]
     mag = "full" if "full" in mags else "big" if "big" in mags else ("small" if mags or mags_extra else None)
@@ -292,6 +299,10 @@ def _clause(lex: Lexicon, catalog: dict[str, Capability], text: str, spans: list
     if intents and devs:
         named = {catalog[d.payload].domain for d in devs if d.payload in catalog}
         moved = [i for i in intents if i.cap in catalog and catalog[i.cap].domain not in named]
+        for it in (i for i in moved if i.option):
+            # "CarLife用蓝牙连就行": the option of the device said (its connection), not the music's source
+            own = [catalog[d.payload].options_from for d in devs if d.payload in catalog]
+            it.cap = next((o for o in own if o and it.option in catalog[o].options), it.cap)
         if moved and all(not i.option for i in moved):
             # "mute the navigation voice", "the fan's way too loud": the device said wins,
             # with the phrase's direction
@@ -467,7 +478,8 @@ def other_axis(lex: Lexicon, text: str | None, intents: list[Intent]) -> None:
         for op in ("down", "up"):  # "tilt back" before "tilt"
             if any(re.search(lex.bounded(re.escape(w)), said) for w in axis.get(op, ())):
                 it.cap = axis["to"]
-                if it.op in ("up", "down", "more", "less", "on", None) and it.value is None:
+                if it.op in ("up", "down", "more", "less", "on", "query", None) and it.value is None:
+                    # ("passenger mirror a touch to the left" has no verb, yet asks nothing)
                     it.op = op if it.op not in ("more", "less") or op == "up" else "down"
                 break
 

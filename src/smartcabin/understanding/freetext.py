@@ -156,10 +156,19 @@ def free_text_intent(lex: "Lexicon", clause: str, spans: list[Any]) -> Intent | 
                     return None  # "play the podcast at 1.5x speed": a speed, not a title
                 lead = _MEDIA_LEAD.get(lex.lang)
                 rest = lead.sub("", rest).strip() if lead else rest
-                if len(m.group(0)) <= 2 and m.group(0)[0] in "放播" and rest.startswith(lex.words.get("not_titles", ())):
-                    return None  # "我要放东西", "放个行李", "放松一点": the verb is not "play"
+                if _not_a_title(lex, m.group(0), rest):
+                    return None  # "我要放东西", "放松一点", "play nice with your sister": the verb is not "play"
                 return _media(lex, rest)
     return None
+
+
+def _not_a_title(lex: "Lexicon", verb: str, rest: str) -> bool:
+    """The words after the verb make it another verb: 放 in "放个行李", "play" in "play nice"."""
+    words = lex.words.get("not_titles", ())
+    if lex.lang == "zh":
+        return len(verb) <= 2 and verb[0] in "放播" and rest.startswith(words)
+    low = rest.lower()
+    return any(low == w or low.startswith(w + " ") for w in words)
 
 
 _PREFIX_MAX = {"zh": 4, "en": 12}

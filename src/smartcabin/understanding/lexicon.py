@@ -34,6 +34,7 @@ class Lexicon:
     words: dict[str, tuple[str, ...]] = field(default_factory=dict)  # plain phrase lists
     slips: tuple[re.Pattern[str], dict[str, str]] | None = None  # ASR homophone slip -> the word meant
     unsupported: re.Pattern[str] | None = None  # things this car lacks, matched before numbers are read
+    past: re.Pattern[str] | None = None  # words that place a sentence in the past ("yesterday", "上次")
 
     def fix_slips(self, text: str) -> str:
         """"把空掉打开" is 空调: speech recognition swaps homophones; read the word meant."""
@@ -41,6 +42,9 @@ class Lexicon:
             return text
         pattern, table = self.slips
         return pattern.sub(lambda m: table[m.group(0)], text)
+
+    def tells_of_past(self, text: str) -> bool:
+        return self.past is not None and self.past.search(text.lower()) is not None
 
     def bounded(self, alternation: str) -> str:
         if self.lang == "zh":
@@ -93,6 +97,8 @@ def _compile(lang: str, raw: dict[str, Any]) -> Lexicon:
     # longest first, once: strip_fillers tries them in this order on every clause
     lex.words["fillers"] = tuple(sorted(lex.words["fillers"], key=len, reverse=True))
     lex.words.update({f"marker_{k}": tuple(v) for k, v in raw.get("media_markers", {}).items()})
+    if raw.get("past_words"):
+        lex.past = re.compile(lex.bounded(_alternation([str(p).lower() for p in raw["past_words"]])))
     if raw.get("unsupported"):
         lex.unsupported = re.compile(lex.bounded(_alternation([str(p).lower() for p in raw["unsupported"]])))
     slips = {str(s): str(w) for w, subs in raw.get("asr_slips", {}).items() for s in subs}

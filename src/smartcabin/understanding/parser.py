@@ -36,6 +36,8 @@ _CJK_CHAR = re.compile(r"[\u3400-\u9fff]")
 _DIGIT_COMMA = re.compile(r"(?<=\d)\s*[,，]\s*(?=\d)")  # "four one five, five five five": one number
 _CORRECTION = re.compile(r"^\W*(?:(?:(?:no|actually|sorry|oh|wait)[\s,]+)+make it|(?:(?:no|actually|sorry|oh|wait|不对|不是)[\s,，]*)*"
                          r"(?:make that|change (?:that|it) to|i meant?|not that,? |scratch that,? make it|改成|改为|换成去|不对[，,]?是))\s*(.+)$")
+# "不是去公司我说的是回家", "别开座椅加热 我说的是方向盘加热": only what was meant is the request
+_NOT_BUT = re.compile(r"^\W*(?:不是|不要|别|不用)[^，,。]*?[，,\s]*(?:我说的是|我是说|我要的是|我的意思是)\s*(.+)$")
 _AND_START = re.compile(r"^(and|also|plus|what about|how about|还有|那|再)\b")
 _SHORT = {"zh": 3, "en": 8}  # letters of unknown words a bare device request may carry ("打双闪", "crank the AC")
 
@@ -50,6 +52,9 @@ def parse(text: str, lang: str | None = None) -> Understanding:
                              reason="too_long")
     text = clean(raw)
     lang = lang or detect_lang(text)
+    meant = _NOT_BUT.match(text)
+    if meant:
+        return replace(parse(meant.group(1), lang), text=raw)
     if garbled(raw):
         return Understanding(text=raw, lang=lang, act="none", reason="noise")
     if not text or not meaningful(text):
@@ -88,6 +93,7 @@ def parse(text: str, lang: str | None = None) -> Understanding:
         return Understanding(text=raw, lang=lang, act="command",
                              intents=[Intent(cap=None, op="reslot", slots={"name": name})])
     clauses: list[Clause] = []
+    past: list[bool] = []  # each clause: does it tell of the past ("昨天", "last time")?
     said_before = ""  # the words of the clause before, when they were no request ("附近的充电站")
     for a, b in segments(lex, text, spans):
         sub = [Span(s.start - a, s.end - a, s.tag, s.payload, s.text) for s in spans
@@ -98,6 +104,11 @@ def parse(text: str, lang: str | None = None) -> Understanding:
         _go_there(lex, clause, said_before)
         said_before = "" if clause.intents or clause.bare_devs or is_statement(lang, text[a:b].strip()) else text[a:b]
         clauses.append(clause)
+        told = text[a:b]
+        for v in (v for i in clause.intents for v in i.slots.values() if isinstance(v, str) and v):
+            told = told.replace(v.lower(), " ")  # "play yesterday by the beatles": a title, no story
+        past.append(lex.tells_of_past(told))
+    _drop_past(clauses, past)
     _drop_remarks(clauses)
     _inherit(clauses, lex.lang)
 
@@ -308,6 +319,17 @@ def _reported(text: str, lang: str) -> bool:
     return _REPORTED["zh" if lang == "zh" else "en"].search(text) is not None
 
 
+def _drop_past(clauses: list[Clause], past: list[bool]) -> None:
+    """What the user tells of the past asks for nothing: "it was so hot at the beach
+    yesterday", "我上次把空调开到十六度差点冻死". A need said beside such a story is part of it
+    ("昨天那家火锅店太热了，空调跟没开一样"); a command in a clause of its own still runs."""
+    if not any(past):
+        return
+    for c, then in zip(clauses, past):
+        if then or c.remark or all(i.implied for i in c.intents):
+            c.intents, c.bare_devs = [], []
+
+
 def _drop_remarks(clauses: list[Clause]) -> None:
     """Beside a command, a clause that only states a need or a report is its reason:
     "天窗关上吧，好像要下雨了", "lock the rear windows, the kids keep playing with them" (it
@@ -399,15 +421,25 @@ def _drop_implied(intents: list[Intent]) -> list[Intent]:
     """"有点热，温度调低两度": the need and the command are one request."""
     needs = [i for i in intents if i.implied and i.cap]
     if any(not i.implied for i in intents):
-        for k, it in enumerate(intents):  # "turn it down, it's way too loud": the need names what "it" is
+        catalog = load_catalog()
+        for k, it in enumerate(intents):
+            sided = catalog[it.cap].sided if it.cap in catalog and not it.implied else None
+            need = next((n for n in needs if sided and n.cap == sided and n.seats == it.seats), None)
+            if need is not None:
+                # "后面太晒了，遮阳帘拉起来": the seats' own shade, the way the need says (blinds cover
+                # by rising, a roof shade by closing: the verb alone would open the one it names)
+                it.cap, it.op = need.cap, need.op
+                continue  # "turn it down, it's way too loud": the need names what "it" is
             said = [p for p in intents[:k] if p.cap and not p.implied]
             if it.cap is None and not it.implied and not it.too and said and it.op in ("max", "min", "more", "less") \
                     and _PRONOUN[detect_lang(it.clause)].search(it.clause):
                 # "get the seat cooling going? max it out, I'm sweating": "it" is the device just named
                 it.cap, it.seats = said[-1].cap, it.seats or said[-1].seats
                 continue
+            takes = not it.preset or it.preset in ("max", "min") or needs and it.preset in catalog[needs[0].cap].presets
             if not it.implied and it.cap is None and not it.too and len({n.cap for n in needs}) == 1 \
-                    and (it.op != "off" or needs[0].named):
+                    and (it.op != "off" or needs[0].named) and takes:
+                # (not "开一半就行，风太大" after opening the windows: the fan has no half; the windows do)
                 # "关上吧，太吵了" closes what was said before; "降下来一点" is the seat's; "雨刮吵死了，关了"
                 it.cap, it.alts = needs[0].cap, it.alts or needs[0].alts
                 if it.op == "on" and needs[0].op in ("up", "down", "more", "less"):
@@ -422,6 +454,19 @@ def _drop_implied(intents: list[Intent]) -> list[Intent]:
         elif it.seats == ("speaker",) and same[0].seats and same[0].seats != ("speaker",) and same[0].cap == it.cap:
             kept[kept.index(same[0])] = it  # "后排好冷啊 我这边暖和一点": the row says where, "my side" what
     return kept
+
+
+def seats_said(text: str, lang: str) -> tuple[str, ...] | None:
+    """The seats a sentence names ("unlock the passenger side mirror, I need to fix the angle"),
+    for a request another reader understood: what the parser could not read whole, it still
+    reads the seats of."""
+    if not isinstance(text, str) or len(text) > MAX_CHARS:
+        return None
+    lex = load_lexicon(lang)
+    norm = clean(text)
+    norm = normalize_zh(norm) if lang == "zh" else normalize_en(expand_contractions(norm))
+    zones = [s.payload for s in _tag(lex, norm) if s.tag == "zone"]
+    return _seats(zones) if zones else None
 
 
 def refers_back(text: str) -> bool:

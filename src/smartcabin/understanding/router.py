@@ -20,7 +20,7 @@ from typing import TYPE_CHECKING
 from ..capabilities import Capability, load_catalog
 from .freetext import strip_fillers
 from .lexicon import load_lexicon
-from .parser import corrected_name, parse, refers_back
+from .parser import corrected_name, parse, refers_back, seats_said
 from .pinyin import load as load_pinyin, sounds_alike
 from .tagging import word_kinds
 from .entities import NameIndex
@@ -327,6 +327,8 @@ class EdgeUnderstanding:
         if base.op is not None and f"{cap.id}:{base.op}" in self._model.labels and pred.op != "query":
             op = base.op  # the verb the parser read is exact ("空掉打开": the model finds 空调, 打开 stays "on")
         it = replace(base, cap=cap.id, op=op, too=False, alts=(), implied=False)
+        if it.seats is None and cap.zones:
+            it.seats = seats_said(text, u.lang)  # the seats said stay the seats meant
         if cap.kind == "action" and cap.params and not it.slots:
             it.slots = self._slots(text, u.lang, cap, prev_domain, names)
         act = "query" if pred.op == "query" else "command"

@@ -24,11 +24,12 @@ _QTY = {  # numbers of things that are not cabin settings: "还有20公里", "I'
                      r"|seconds?|secs?|dollars?|bucks|am|pm|o'clock|people|times|th|st|nd|rd|kg|lbs?|pounds?|feet|ft)\b"),
 }
 _NUM = {
-    "zh": re.compile(r"(?<![\d.])(-?\d+(?:\.\d+)?)\s*(%|摄氏度|华氏度|度|℃|°c|°f|°|档|挡|级|格|倍速|倍)?"),
+    "zh": re.compile(r"(?<![\d.])(-?\d+(?:\.\d+)?)\s*(%|摄氏度|华氏度|度|℃|°c|°f|°|档|挡|级|格|倍速|倍|厘米|公分|毫米|cm|mm)?"),
     "en": re.compile(
         r"(?:\b(level|setting|notch|speed|number|position|volume)\s+)?(?<![\w.])(-?\d+(?:\.\d+)?)"
         r"(?:\s*(%|percent|per cent|degrees|degree|deg|°f|°c|°|fahrenheit|celsius|f|c|levels|level"
-        r"|notches|notch|steps|step|clicks|click|bars|bar|times|x speed|x|speed)\b|\s*(%|°f|°c|°))?"),
+        r"|notches|notch|steps|step|clicks|click|bars|bar|times|x speed|x|speed"
+        r"|centimeters?|centimetres?|cm|millimeters?|millimetres?|mm|inches|inch|in)\b|\s*(%|°f|°c|°))?"),
 }
 _UNITS = {
     "%": "percent", "percent": "percent", "per cent": "percent",
@@ -36,6 +37,10 @@ _UNITS = {
     "摄氏度": "celsius", "℃": "celsius", "°c": "celsius", "celsius": "celsius", "c": "celsius",
     "华氏度": "fahrenheit", "°f": "fahrenheit", "fahrenheit": "fahrenheit", "f": "fahrenheit",
     "倍速": "times", "倍": "times", "times": "times", "x": "times", "x speed": "times",
+    # lengths, read in millimetres by the seat axes: "腿托伸出来三厘米" is 30 mm
+    "厘米": "cm", "公分": "cm", "cm": "cm", "centimeter": "cm", "centimeters": "cm", "centimetre": "cm",
+    "centimetres": "cm", "毫米": "mm", "mm": "mm", "millimeter": "mm", "millimeters": "mm", "millimetre": "mm",
+    "millimetres": "mm", "inch": "inch", "inches": "inch", "in": "inch",
 }
 _LEVEL_UNITS = {"档", "挡", "级", "格", "level", "levels", "notch", "notches", "step", "steps",
                 "click", "clicks", "bar", "bars", "setting", "speed"}
