@@ -142,3 +142,142 @@ def test_letting_the_seat_back_down_reclines_it():
     car.say("I wanna take a nap, let my seat back down some more")
     assert car[seat("Backrest.Recline")] > before
     assert car[seat("Position")] == Car()[seat("Position")]
+
+
+# -- the labelled log set's systematic slips ------------------------------------------
+
+VOLUME = "Vehicle.Cabin.Infotainment.Media.Volume"
+CALL = "Vehicle.Cabin.Infotainment.Phone.Call.State"
+GUIDING = "Vehicle.Cabin.Infotainment.Navigation.IsGuidanceActive"
+
+
+@pytest.mark.parametrize("text,louder", [("把导航音量调大", True), ("导航大声点", True), ("导航小声点", False),
+                                         ("louder directions", True)])
+def test_the_navigation_voice_louder_or_softer_is_no_trip(text, louder):
+    car = Car()
+    before = car[NAV_VOLUME]
+    car.say(text)
+    assert (car[NAV_VOLUME] > before) if louder else (car[NAV_VOLUME] < before)
+    assert car[DEST] == "" and car[GUIDING] is False
+
+
+def test_telling_the_navigation_to_shut_up_silences_it_and_goes_nowhere():
+    car = Car()
+    car.say("麻烦导航闭嘴")
+    assert car[DEST] == ""
+    assert car["Vehicle.Cabin.Infotainment.Navigation.Mute"] == "MUTED" or car[NAV_VOLUME] == 0
+
+
+@pytest.mark.parametrize("text", ["再来一首", "来个别的", "听腻了换一首", "play the next one thanks"])
+def test_another_one_skips_to_the_next_song(text):
+    car = Car({"Vehicle.Cabin.Infotainment.Media.Action": "PLAY"})
+    car.say(text)
+    assert car[MEDIA] == "SKIP_FORWARD"
+
+
+@pytest.mark.parametrize("text", ["声音关小点", "呃那个太大声了"])
+def test_turning_the_sound_down_is_quieter_not_silent(text):
+    car = Car()
+    before = car[VOLUME]
+    car.say(text)
+    assert 0 < car[VOLUME] < before
+
+
+@pytest.mark.parametrize("text", ["打一下方向", "到楼下给你打电话", "we're gonna be late", "这导航不靠谱啊", "去那个"])
+def test_talk_with_a_call_or_a_trip_verb_in_it_calls_no_one_and_goes_nowhere(text):
+    car = Car()
+    car.say("打开空调")
+    ac = car.changed()
+    car.say(text)
+    assert car.changed() == ac  # nothing more, and the AC just switched on is not switched again
+
+
+def test_not_going_there_any_more_goes_to_the_new_place():
+    car = Car()
+    car.say("不去了改去虹桥机场")
+    assert car[DEST] == "虹桥机场"
+
+
+def test_a_show_the_library_holds_plays_as_that_show():
+    car = Car()
+    car.say("放一期鬼吹灯")
+    assert car["Vehicle.Cabin.Infotainment.Media.Request.Collection"] == "鬼吹灯"
+    assert car["Vehicle.Cabin.Infotainment.Media.Request.Type"] == "AUDIOBOOK"
+
+
+def test_a_title_with_a_cold_word_in_it_plays_and_heats_nothing():
+    car = Car()
+    car.say("突然想听寂寞沙洲冷了")
+    assert car[temp()] == 22
+    assert car[MEDIA] == "PLAY"
+
+
+def test_unlocking_one_mirror_leaves_the_other_locked():
+    car = Car({"Vehicle.Body.Mirrors.PassengerSide.IsLocked": True, "Vehicle.Body.Mirrors.DriverSide.IsLocked": True})
+    car.say("unlock the passenger side mirror I need to fix the angle")
+    assert car["Vehicle.Body.Mirrors.PassengerSide.IsLocked"] is False
+    assert car["Vehicle.Body.Mirrors.DriverSide.IsLocked"] is True
+
+
+def test_the_projection_over_bluetooth_is_not_the_music_source():
+    car = Car()
+    car.say("CarLife用蓝牙连就行")
+    assert car["Vehicle.Cabin.Infotainment.SmartphoneProjection.Source"] == "BLUETOOTH"
+    assert car["Vehicle.Cabin.Infotainment.Media.Played.Source"] == Car()["Vehicle.Cabin.Infotainment.Media.Played.Source"]
+
+
+def test_only_the_position_lights_switches_no_low_beam_on():
+    car = Car()
+    car.say("大灯只开示宽灯就行")
+    assert car["Vehicle.Body.Lights.LightSwitch"] == "POSITION"
+    assert car["Vehicle.Body.Lights.Beam.Low.IsOn"] is False
+
+
+@pytest.mark.parametrize("text", ["方向盘通风打开 手心全是汗", "turn on the steering wheel ventilation"])
+def test_a_ventilated_wheel_this_car_lacks_is_refused_not_the_fan(text):
+    car = Car()
+    r = car.say(text)
+    assert car.changed() == {}
+    assert r.outcome == "no_action"
+
+
+def test_the_reversing_radar_is_the_rear_sensors_only():
+    car = Car()
+    car.say("倒车雷达关掉 太吵了")
+    r = car.say("确认")
+    assert car["Vehicle.ADAS.ObstacleDetection.Rear.Center.IsEnabled"] is False
+    assert car["Vehicle.ADAS.ObstacleDetection.Front.Center.IsEnabled"] is True
+    assert "后" in r.reply and "和和" not in r.reply
+
+
+def test_brightness_after_the_light_bar_is_the_light_bars():
+    car = Car()
+    car.say("交互灯打开")
+    car.say("亮度调到最高")
+    assert car["Vehicle.Cabin.Light.InteractiveLightBar.Intensity"] == 100
+    assert car["Vehicle.Cabin.Light.AmbientLight.Row1.DriverSide.Intensity"] == Car()[
+        "Vehicle.Cabin.Light.AmbientLight.Row1.DriverSide.Intensity"]
+
+
+def test_actually_make_it_another_effect_changes_the_effect():
+    car = Car()
+    car.say("light bar on with a breathing effect")
+    r = car.say("actually make it flowing")
+    assert car["Vehicle.Cabin.Light.InteractiveLightBar.Effect"] == "FLOWING"
+    assert "?" not in r.reply
+
+
+def test_the_fan_after_the_neck_warmer_is_the_neck_fan():
+    car = Car()
+    car.say("打开颈部加热", zone="Row1.PassengerSide")
+    car.say("风也调大一点", zone="Row1.PassengerSide")
+    assert car[seat("NeckScarf.FanSpeed", "Row1.PassengerSide")] > 0
+    assert car["Vehicle.Cabin.HVAC.Station.Row1.Passenger.FanSpeed"] == Car()["Vehicle.Cabin.HVAC.Station.Row1.Passenger.FanSpeed"]
+
+
+def test_halfway_is_enough_the_wind_is_the_windows_reason():
+    car = Car()
+    car.say("把后排两个窗户都打开")
+    car.say("开一半就行，风太大")
+    assert car["Vehicle.Cabin.Door.Row2.DriverSide.Window.Position"] == 50
+    assert car["Vehicle.Cabin.HVAC.Station.Row1.Driver.FanSpeed"] == Car()[FAN]

@@ -340,8 +340,9 @@ def _plan_action(a: Action, vehicle: Vehicle, fahrenheit_ok: bool) -> Problem | 
             writes = cap.writes
             if cap.id == "media.play" and not it.slots and cap.resume_writes:
                 writes = cap.resume_writes
+            said = {**{k: str(spec["default"]) for k, spec in cap.params.items() if "default" in spec}, **it.slots}
             for p, v in writes.items():
-                a.writes.append(Write(cap.path(zone, p), _fill(v, it.slots)))
+                a.writes.append(Write(cap.path(zone, p), _fill(v, said)))
             a.values[zone] = dict(it.slots)
     return None
 

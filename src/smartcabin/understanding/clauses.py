@@ -209,6 +209,9 @@ def _clause(lex: Lexicon, catalog: dict[str, Capability], text: str, spans: list
     ops = _merge_ops([s for s in spans if s.tag == "op" and not inside(s)
                       and not any(n.start <= s.start < n.end for n in neg)
                       and not ((s.start, s.end) in no_spans and not devs)])
+    bound = lex.raw.get("bound_ops", ())
+    if not devs and bound:
+        ops = [o for o in ops if o.text not in bound]  # "打一下方向": 打 turns on only a device said with it
     if len(ops) > 1:
         # a bare "on"/"off" next to a real verb is a preposition: "disable the lock on the windows"
         ops = [o for o in ops if o.text not in ("on", "off")] or ops[:1]

@@ -22,10 +22,14 @@ _LEAD = {
     "zh": re.compile(r"^(一下|一个|的)+"),
     "en": re.compile(r"^((some|me|us|the song|a song called|the track|a song|song|track|something called|called|by the name of|to)\s+)+"),
 }
-_MEDIA_LEAD = {"zh": re.compile(r"^(一首|首|一些|一点|点|个|些|首歌|几首)+")}
+_MEDIA_LEAD = {"zh": re.compile(r"^(一首|首|一些|一点|点|个|些|首歌|几首|一期|一集|一段|一章|一回)+")}
 _DIGITS = re.compile(r"^\+?[\d\s-]{3,}$")
 _FREQUENCY = re.compile(r"^(fm\s*)?\d{2,3}(\.\d)?\s*(fm|mhz|am|兆赫)?$|^(调频|fm)\s*\d")
-_NOT_PLACE = re.compile(r"^(\d+(\.\d+)?\s*(度|%|档)|掉|了|吧|掉吧|哪|什么地方|的|时候|一直|换个|换成|where\b|somewhere\b)")
+_NOT_PLACE = re.compile(r"^(\d+(\.\d+)?\s*(度|%|档)|掉|了|吧|掉吧|哪|什么地方|的|时候|一直|换个|换成|where\b|somewhere\b"
+                        r"|(?:be|get|have|do|make|take|see|miss|try|need|stop|pick|grab|hit|eat|sleep|work on)\b)")
+# a pronoun or a demonstrative names no one and nowhere: "到楼下给你打电话", "去那个"
+_NOBODY = {"你", "我", "他", "她", "它", "您", "你们", "我们", "他们", "那个", "这个", "那", "这", "那里", "这里", "那儿",
+           "这儿", "别的", "别", "谁", "you", "me", "him", "her", "them", "us", "it", "that", "this", "there", "here"}
 _BARE_NAV = {"go", "head", "take me", "take us", "回"}
 
 
@@ -51,11 +55,14 @@ def _clean(lex: "Lexicon", name: str) -> str:
     return name
 
 
-def _blocked(spans: list[Any], start: int, verb_end: int, verb: str = "") -> bool:
+def _blocked(spans: list[Any], start: int, verb_end: int, verb: str = "", rest: str = "") -> bool:
     """A longer lexicon phrase at the verb ("play a video", "放下"), or a device right after it."""
     for s in spans:
         if s.start <= start and s.end > verb_end and s.tag in ("phrase", "op", "dev"):
             return True
+        if s.tag == "phrase" and s.start < start and s.end >= verb_end and \
+                not rest[s.end - verb_end:].strip(_ENDS + "呢嘛了").strip():
+            return True  # "再来一首": a phrase of its own around the verb (the next song)
         if verb_end <= s.start <= verb_end + 1 and s.tag in ("dev", "op", "phrase") and s.payload not in (
                 "media.play", "navigation.go", "on", "set") and _rest_is_empty(spans, s.end):
             return True  # "来点风", "放下车窗"; but "play blinding lights by the weeknd" is a song
@@ -63,6 +70,20 @@ def _blocked(spans: list[Any], start: int, verb_end: int, verb: str = "") -> boo
         if verb_end <= s.start <= verb_end + gap and s.tag in ("color", "opt"):
             return True  # "换成蓝色" recolours, "switch to fahrenheit" sets a unit: neither is a song
     return False
+
+
+def _a_request(spans: list[Any], begin: int, end: int, rest: str) -> bool:
+    """The words after the verb are a request of the car's in words the lexicon knows
+    ("导航音量调大", "导航闭嘴"): no place and no title."""
+    letters = sum(1 for ch in rest if ch.isalnum())
+    said = [s for s in spans if begin <= s.start and s.end <= end and s.tag in ("dev", "op", "phrase", "adev")
+            and s.payload not in ("media.play", "navigation.go")]
+    if not letters or not any(s.tag in ("op", "phrase") for s in said):
+        return False
+    covered = set()
+    for s in said:
+        covered.update(range(s.start, s.end))
+    return sum(1 for i in covered if (begin <= i < end) and rest[i - begin].isalnum()) >= 0.6 * letters
 
 
 def _rest_is_empty(spans: list[Any], end: int) -> bool:
@@ -136,7 +157,8 @@ def free_text_intent(lex: "Lexicon", clause: str, spans: list[Any]) -> Intent | 
     for text, start in candidates:
         for key in ("nav_verbs", "play_verbs"):
             m = _verb_at(lex, key, text, spans, start)
-            if not m or _blocked(spans, start, start + m.end(), m.group(0)):
+            if not m or _blocked(spans, start + m.start(), start + m.end(), m.group(0), text[m.end():]) \
+                    or _a_request(spans, start + m.end(), start + len(text), text[m.end():]):
                 continue
             rest = _clean(lex, text[m.end():])
             there = lex.words.get("there_words", ())
@@ -182,11 +204,19 @@ def _verb_at(lex: "Lexicon", key: str, text: str, spans: list[Any], start: int) 
     if pattern is None:
         return None
     m = pattern.match(text)
-    if m or key != "nav_verbs":
+    if m:
         return m
+    if key == "play_verbs":  # "突然想听寂寞沙洲冷了": an adverb before the verb says nothing itself
+        m = pattern.search(text, 1)
+        lead = text[:m.start()].strip() if m else ""
+        return pattern.match(text, m.start()) if m and lead in lex.words.get("play_leads", ()) else None
+    if key != "nav_verbs":
+        return None
     m = pattern.search(text, 1)
     if m is None or m.start() > _PREFIX_MAX[lex.lang]:
         return None
+    if text[:m.start()].rstrip().endswith(("这", "那", "这个", "那个", "的", "你这")):
+        return None  # "这导航不靠谱啊": the navigation talked about, not a verb
     lead = [s for s in spans if start <= s.start < start + m.start() and s.tag in ("dev", "op", "phrase", "num")]
     if lead:
         return None
@@ -199,7 +229,7 @@ def _nav(lex: "Lexicon", verb: str, place: str) -> Intent | None:
         return Intent(cap="navigation.go", op="on", slots={"place": "HOME"})
     if place in work:
         return Intent(cap="navigation.go", op="on", slots={"place": "WORK"})
-    if not place or verb.strip() in _BARE_NAV or _NOT_PLACE.match(place) or "会儿" in place \
+    if not place or verb.strip() in _BARE_NAV or _NOT_PLACE.match(place) or "会儿" in place or place in _NOBODY \
             or place.startswith(lex.words.get("not_places", ())):
         return None  # "找个东西": looking for something in the car
     return Intent(cap="navigation.go", op="on", slots={"place": place})
@@ -226,6 +256,8 @@ def _call(lex: "Lexicon", text: str, spans: list[Any], start: int) -> Intent | N
     target = _clean(lex, target)
     if not target:
         return None
+    if target in _NOBODY:
+        return Intent(cap="phone.call", op="on")  # "到楼下给你打电话": a call to no one named; ask whom
     if target in lex.words.get("nobody_named", ()):
         return Intent(cap="phone.call", op="on")  # "我想打个电话", "call someone": ask whom
     compact = target.replace(" ", "").replace("-", "")

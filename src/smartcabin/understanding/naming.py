@@ -131,6 +131,23 @@ def _intent(m: Match, said: str) -> Intent:
     return Intent(cap=cap.id, op="on", slots=slots)
 
 
+def _sibling_request(it: Intent, cap: Capability, value: str, lang: str, index: NameIndex) -> Intent | None:
+    """"放一期鬼吹灯", "play hardcore history": a name the library holds exactly, of a kind another
+    request of the same domain plays (a podcast, not a song): that request, with that name."""
+    if len(it.slots) != 1:
+        return None  # "周杰伦的晴天": a singer and a song, this request's own
+    kinds = {(f[0].id, f[1], m.entry.name, m.entry.type) for m in index.whole(value, lang)
+             if m.how == "exact" and (f := filled_by(m.kind)) is not None and f[0].domain == cap.domain}
+    if len(kinds) != 1:
+        return None  # no such name, or one that two requests could play: keep the reading
+    other_id, param, name, kind = kinds.pop()
+    other = load_catalog()[other_id]
+    slots = {param: name}
+    if kind and "type" in other.params:
+        slots["type"] = kind  # a podcast or an audiobook, as the library knows it
+    return replace(it, cap=other.id, slots=slots)
+
+
 def canonical(it: Intent, lang: str, index: NameIndex) -> Intent:
     """Each name slot as the library spells it, in the parameter its kind fills: "播放张学友"
     asks for the singer; "打给老妈" dials 妈妈's number. A name the library lacks stays as said."""
@@ -147,6 +164,9 @@ def canonical(it: Intent, lang: str, index: NameIndex) -> Intent:
                    if (f := filled_by(m.kind)) is not None and f[0].id == cap.id
                    and (m.how == "exact" or m.kind not in NEEDS_CONTEXT)]
         if not matches:
+            other = _sibling_request(it, cap, value, lang, index)
+            if other is not None:
+                return other
             continue
         own = [m for m in matches if filled_by(m.kind)[1] == param]
         m = (own or matches)[0]

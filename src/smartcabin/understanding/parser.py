@@ -37,7 +37,9 @@ _DIGIT_COMMA = re.compile(r"(?<=\d)\s*[,，]\s*(?=\d)")  # "four one five, five 
 _CORRECTION = re.compile(r"^\W*(?:(?:(?:no|actually|sorry|oh|wait)[\s,]+)+make it|(?:(?:no|actually|sorry|oh|wait|不对|不是)[\s,，]*)*"
                          r"(?:make that|change (?:that|it) to|i meant?|not that,? |scratch that,? make it|改成|改为|换成去|不对[，,]?是))\s*(.+)$")
 # "不是去公司我说的是回家", "别开座椅加热 我说的是方向盘加热": only what was meant is the request
-_NOT_BUT = re.compile(r"^\W*(?:不是|不要|别|不用)[^，,。]*?[，,\s]*(?:我说的是|我是说|我要的是|我的意思是)\s*(.+)$")
+_NOT_BUT = re.compile(r"^\W*(?:(?:不是|不要|别|不用)[^，,。]*?[，,\s]*(?:我说的是|我是说|我要的是|我的意思是)\s*"
+                      r"|不去了[，,\s]*(?=改|换|去))(.+)$")  # "不去了改去虹桥机场": the new place
+_INSTEAD = re.compile(r"^\W*(?:(?:ok|okay|so|well|hmm|um|uh|actually)[\s,]+)*make (?:it|that) (.+?)\s+instead\W*$")
 _AND_START = re.compile(r"^(and|also|plus|what about|how about|还有|那|再)\b")
 _SHORT = {"zh": 3, "en": 8}  # letters of unknown words a bare device request may carry ("打双闪", "crank the AC")
 
@@ -87,11 +89,15 @@ def parse(text: str, lang: str | None = None) -> Understanding:
     corrected = _corrected(lex, text, lang, raw)
     if corrected is not None:
         return corrected
-    fix = _CORRECTION.match(text)
-    if fix and not any(s.tag in ("num", "dev", "op", "phrase") for s in spans if s.start >= fix.start(1)):
+    fix = _CORRECTION.match(text) or _INSTEAD.match(text)
+    whole_color = fix is not None and any(s.tag == "color" and s.start <= fix.start(1) and s.end >= fix.end(1)
+                                          for s in spans)  # "make it blue instead": a colour, not a name
+    if fix and not whole_color and not any(s.tag in ("num", "dev", "op", "phrase") for s in spans
+                                           if s.start >= fix.start(1)):
         name = fix.group(1).strip(" .!?。！？")
-        return Understanding(text=raw, lang=lang, act="command",
-                             intents=[Intent(cap=None, op="reslot", slots={"name": name})])
+        intents = [Intent(cap=None, op="reslot", slots={"name": name})]
+        _restore_case(intents, raw)
+        return Understanding(text=raw, lang=lang, act="command", intents=intents)
     clauses: list[Clause] = []
     past: list[bool] = []  # each clause: does it tell of the past ("昨天", "last time")?
     said_before = ""  # the words of the clause before, when they were no request ("附近的充电站")
