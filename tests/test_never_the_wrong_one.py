@@ -281,3 +281,31 @@ def test_halfway_is_enough_the_wind_is_the_windows_reason():
     car.say("开一半就行，风太大")
     assert car["Vehicle.Cabin.Door.Row2.DriverSide.Window.Position"] == 50
     assert car["Vehicle.Cabin.HVAC.Station.Row1.Driver.FanSpeed"] == Car()[FAN]
+
+
+@pytest.mark.parametrize("text,value", [("FM99.3", 99.3), ("打开101.4", 101.4), ("换到一零五点九", 105.9)])
+def test_a_frequency_said_alone_tunes_the_radio(text, value):
+    car = Car()
+    car.say(text)
+    assert car["Vehicle.Cabin.Infotainment.Media.Radio.Frequency"] == pytest.approx(value)
+
+
+@pytest.mark.parametrize("text,contact", [("打李老师的号码", "李老师"), ("打一下许晴的电话", "许晴")])
+def test_dialling_someones_number_calls_them(text, contact):
+    car = Car()
+    car.say(text)
+    assert car["Vehicle.Cabin.Infotainment.Phone.Call.Contact"] == contact
+
+
+@pytest.mark.parametrize("text", ["关掉地图", "行了不用导了"])
+def test_closing_the_map_ends_the_trip(text):
+    car = Car()
+    car.say("导航去首都机场")
+    car.say(text)
+    assert car[GUIDING] is False
+
+
+def test_the_nearest_place_is_searched_with_its_words():
+    car = Car()
+    car.say("附近的那个银行")
+    assert car[DEST] == "附近的银行"

@@ -29,7 +29,7 @@ _NOT_PLACE = re.compile(r"^(\d+(\.\d+)?\s*(度|%|档)|掉|了|吧|掉吧|哪|什
                         r"|(?:be|get|have|do|make|take|see|miss|try|need|stop|pick|grab|hit|eat|sleep|work on)\b)")
 # a pronoun or a demonstrative names no one and nowhere: "到楼下给你打电话", "去那个"
 _NOBODY = {"你", "我", "他", "她", "它", "您", "你们", "我们", "他们", "那个", "这个", "那", "这", "那里", "这里", "那儿",
-           "这儿", "别的", "别", "谁", "you", "me", "him", "her", "them", "us", "it", "that", "this", "there", "here"}
+           "这儿", "别的", "别", "谁", "one", "ones", "the one", "you", "me", "him", "her", "them", "us", "it", "that", "this", "there", "here"}
 _BARE_NAV = {"go", "head", "take me", "take us", "回"}
 
 
@@ -229,6 +229,10 @@ def _nav(lex: "Lexicon", verb: str, place: str) -> Intent | None:
         return Intent(cap="navigation.go", op="on", slots={"place": "HOME"})
     if place in work:
         return Intent(cap="navigation.go", op="on", slots={"place": "WORK"})
+    place = re.sub(r"^(那个|这个|那家|这家)(?=.)", "", place)  # "附近的那个银行": the bank
+    lead = verb.strip()
+    if place and lead in lex.words.get("place_leads", ()):
+        place = f"{lead}{place}" if lex.lang == "zh" else f"{lead} {place}"  # "附近的充电站": all of it
     if not place or verb.strip() in _BARE_NAV or _NOT_PLACE.match(place) or "会儿" in place or place in _NOBODY \
             or place.startswith(lex.words.get("not_places", ())):
         return None  # "找个东西": looking for something in the car

@@ -40,6 +40,7 @@ _CORRECTION = re.compile(r"^\W*(?:(?:(?:no|actually|sorry|oh|wait)[\s,]+)+make i
 _NOT_BUT = re.compile(r"^\W*(?:(?:不是|不要|别|不用)[^，,。]*?[，,\s]*(?:我说的是|我是说|我要的是|我的意思是)\s*"
                       r"|不去了[，,\s]*(?=改|换|去))(.+)$")  # "不去了改去虹桥机场": the new place
 _INSTEAD = re.compile(r"^\W*(?:(?:ok|okay|so|well|hmm|um|uh|actually)[\s,]+)*make (?:it|that) (.+?)\s+instead\W*$")
+_BAND_DIGITS = re.compile(r"(?<![a-z])(fm|am)(?=\d)")  # "fm99.3": the band, then the frequency
 _AND_START = re.compile(r"^(and|also|plus|what about|how about|还有|那|再)\b")
 _SHORT = {"zh": 3, "en": 8}  # letters of unknown words a bare device request may carry ("打双闪", "crank the AC")
 
@@ -75,7 +76,7 @@ def parse(text: str, lang: str | None = None) -> Understanding:
             text = normalize_en(expand_contractions(text))
     else:
         text = normalize_en(expand_contractions(text))
-    text = lex.fix_slips(_DIGIT_COMMA.sub(" ", text))
+    text = lex.fix_slips(_BAND_DIGITS.sub(r"\1 ", _DIGIT_COMMA.sub(" ", text)))
     catalog = load_catalog()
     spans = _tag(lex, text)
     tags = {s.tag for s in spans}
@@ -107,7 +108,7 @@ def parse(text: str, lang: str | None = None) -> Understanding:
         clause = _clause(lex, catalog, text[a:b], sub)
         if noisy(text[a:b], sub) and not any(i.slots for i in clause.intents):
             clause.intents, clause.bare_devs = [], []  # a word we know inside noise we don't
-        _go_there(lex, clause, said_before)
+        _go_there(lex, clause, said_before, clauses)
         said_before = "" if clause.intents or clause.bare_devs or is_statement(lang, text[a:b].strip()) else text[a:b]
         clauses.append(clause)
         told = text[a:b]
@@ -208,6 +209,7 @@ def parse(text: str, lang: str | None = None) -> Understanding:
             if it.cap is None:
                 it.too = True
     other_axis(lex, text if len(intents) == 1 else None, intents)  # "头枕太远了，往前倾一点"
+    _tune(intents, catalog)
     _restore_case(intents, raw)
     act = "query" if all(i.op == "query" for i in intents) else "command"
     return Understanding(text=raw, lang=lang, act=act, intents=intents, affirm=affirm, deny=deny,
@@ -325,6 +327,18 @@ def _reported(text: str, lang: str) -> bool:
     return _REPORTED["zh" if lang == "zh" else "en"].search(text) is not None
 
 
+def _tune(intents: list[Intent], catalog: dict) -> None:
+    """"打开101.4", "换到一零五点九": a number with a decimal and no device that only a frequency
+    can be (inside the range of the one function in MHz)."""
+    bands = [catalog[c] for c in with_unit("mhz")]
+    for it in intents:
+        if it.cap is None and it.value is not None and it.unit is None and not float(it.value).is_integer() \
+                and it.op in ("on", "set", None):
+            fits = [c for c in bands if c.value and c.value.min <= it.value <= c.value.max]
+            if len(fits) == 1:
+                it.cap, it.op = fits[0].id, "set"
+
+
 def _drop_past(clauses: list[Clause], past: list[bool]) -> None:
     """What the user tells of the past asks for nothing: "it was so hot at the beach
     yesterday", "我上次把空调开到十六度差点冻死". A need said beside such a story is part of it
@@ -369,11 +383,14 @@ _CLAUSE_BREAK = {"zh": re.compile(r"[\s,，。;；]"), "en": re.compile(r"[,;.]"
 _WHERE_IS = re.compile(r"哪里有|哪儿有|哪有|有没有|在哪里|在哪儿|在哪|\b(?:is there|where is|where's)\b")
 
 
-def _go_there(lex: Lexicon, clause: Clause, said_before: str) -> None:
+def _go_there(lex: Lexicon, clause: Clause, said_before: str, before: list[Clause]) -> None:
     """"附近的充电站 导航过去", "the Shell station on Main, take me there": the place is what was
     said before the verb; with nothing said before, the request has no place yet (the dialog asks)."""
-    for it in clause.intents:
-        if it.slots.get("place") == "":
+    for it in list(clause.intents):
+        if it.slots.get("place") == "" and any(i.cap == it.cap and i.slots.get("place") for c in before[-1:]
+                                               for i in c.intents):
+            clause.intents.remove(it)  # the clause before already goes to that place
+        elif it.slots.get("place") == "":
             place = _WHERE_IS.sub("", strip_fillers(lex, said_before)).strip(" ,.!?，。！？")
             if place:
                 it.slots["place"] = place
