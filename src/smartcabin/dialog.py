@@ -136,6 +136,9 @@ def resolve(intents: list[Intent], memory: Memory, lang: str, playing: bool = Tr
                 memory.partial = it
                 return None
             a = last[-1]
+            if (it.value is not None or it.op in _CHANGE) and a.cap.kind != "level":
+                # "按摩打开用揉捏的" … "力度调到八档": the amount is the level's, not the mode's just set with it
+                a = next((b for b in reversed(last) if b.cap.kind == "level"), a)
             seats = it.seats if it.seats is not None else a.seats
             op = it.op or "set"
             if op == "more" and a.intent.op in ("down", "less") and _FURTHER[lang].search(it.clause):

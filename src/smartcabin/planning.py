@@ -290,9 +290,13 @@ def _plan_action(a: Action, vehicle: Vehicle, fahrenheit_ok: bool) -> Problem | 
         a.values = {path: vehicle.get(path) for path in cap.reads}
         return None
     if it.op == "query":
+        if cap.kind == "action":
+            return Problem("unsupported", cap)  # a request has no state to read out ("Play is None")
         for zone in a.zones:
             a.values[zone] = vehicle.get(cap.path(zone))
         return None
+    if it.slots.get("color") and not any(p.get("type") == "color" for p in cap.params.values()):
+        return Problem("unsupported", cap)  # "make the headlights blue": a light without colours
     for zone in a.zones:
         path = cap.path(zone)
         current = vehicle.get(path)

@@ -145,7 +145,7 @@ class Clause:
     remark: bool = False  # a need or a report in words we partly lack ("好像要下雨了", "透透气")
 
 
-_YES_NO = {"en": re.compile(r"^\W*(is|are|was|were|does|do(?! not)|did(?! not)|has|have|is it|are they)\b"),
+_YES_NO = {"en": re.compile(r"^\W*(is|are|was|were|does|do(?! not)|did(?! not)|has|have(?= (?:you|i|we|they)\b)|is it|are they)\b"),
            "zh": re.compile(r"(吗|么|没有|了没|是不是|有没有|开着没)\W*$")}
 _REQUEST_END = re.compile(r"(好吗|行吗|可以吗|能吗|好不好|行不行|可不可以)\W*$")
 _NEED_CAPS = {"hvac.temperature", "hvac.fan", "media.volume", "screen.brightness"}
@@ -209,6 +209,8 @@ def _clause(lex: Lexicon, catalog: dict[str, Capability], text: str, spans: list
     ops = _merge_ops([s for s in spans if s.tag == "op" and not inside(s)
                       and not any(n.start <= s.start < n.end for n in neg)
                       and not ((s.start, s.end) in no_spans and not devs)])
+    particles = lex.raw.get("verb_particles", {})  # "shut the gps lady up": "up" is shut's, no op of its own
+    ops = [o for o in ops if not any(p is not o and particles.get(p.text) == o.text and p.end <= o.start for p in ops)]
     bound = lex.raw.get("bound_ops", ())
     if not devs and bound:
         ops = [o for o in ops if o.text not in bound]  # "打一下方向": 打 turns on only a device said with it
@@ -299,6 +301,11 @@ def _clause(lex: Lexicon, catalog: dict[str, Capability], text: str, spans: list
             intents.append(it)
     if intents and not ops and _YES_NO[lex.lang].search(text) and not _REQUEST_END.search(text):
         intents = []  # "下午会下雨吗", "is it raining?": a question about the weather, not a need
+    locks = lex.raw.get("locks", {})
+    for it in intents:  # "前备箱也解锁一下": the front trunk's lock, not the doors'
+        own = [locks[d.payload] for d in devs if d.payload in locks]
+        if own and it.cap in catalog and (catalog[it.cap].signal or "").endswith(".IsLocked"):
+            it.cap = own[0]
     if intents and devs:
         named = {catalog[d.payload].domain for d in devs if d.payload in catalog}
         moved = [i for i in intents if i.cap in catalog and catalog[i.cap].domain not in named]
@@ -398,6 +405,12 @@ def _clause(lex: Lexicon, catalog: dict[str, Capability], text: str, spans: list
             cap = dev.payload if dev else None
             it = Intent(cap=cap, op=op, mag=mag, seats=seats, clause=text,
                         alts=alts.get(dev.start, ()) if dev else ())
+            voice = lex.raw.get("voices", {}).get(cap or "")
+            if op == "off" and voice and catalog[cap].kind == "level":
+                it.cap = voice  # "shut the gps lady up", "turn the nav voice off": muted, not a volume of 0
+            if op == "off" and op_span is not None and cap in catalog and catalog[cap].covers \
+                    and op_span.text in lex.raw.get("raise_words", ()):
+                it.op = "on"  # "后挡那个遮阳帘升起来": a blind rises to cover, as a window rises to close
             if num is not None:
                 it.value, it.unit = num.payload
                 it.relative = op in _REL_OPS
@@ -562,6 +575,11 @@ def _to_side(it: Intent, zone_keys: list[str], catalog: dict[str, Capability]) -
         it.cap = sided
 
 
+def color_function(named: str | None) -> str | None:
+    """Public form for the parser: the colour function of the light named."""
+    return _color_function(load_catalog(), named)
+
+
 def _color_function(catalog: dict[str, Capability], named: str | None) -> str | None:
     """The colour of the light named ("make my reading light red", "交互灯换成蓝色"): the colour
     function that lights that light's own signal; with no light named, the first (the ambient light)."""
@@ -571,6 +589,8 @@ def _color_function(catalog: dict[str, Capability], named: str | None) -> str | 
         return cap.id
     if cap is not None and cap.signal in by_signal:
         return by_signal[cap.signal]
+    if cap is not None and cap.domain == "lights":
+        return cap.id  # "make the light strip orange": a light without colours says so, no other light changes
     return colored[0] if colored else None
 
 

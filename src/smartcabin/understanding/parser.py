@@ -13,7 +13,7 @@ from dataclasses import replace
 
 from ..capabilities import load_catalog, with_unit
 from ..numerals import normalize_en, normalize_zh
-from .clauses import (Clause, _clause, _redirect, _seats, apply_options, is_statement, other_axis, pick_alternative,
+from .clauses import (Clause, _clause, _redirect, _seats, apply_options, color_function, is_statement, other_axis, pick_alternative,
                       redirect, segments)
 from .freetext import strip_fillers
 from .lexicon import Lexicon, load_lexicon
@@ -35,10 +35,12 @@ _LATIN = re.compile(r"[a-z]{2,}")
 _CJK_CHAR = re.compile(r"[\u3400-\u9fff]")
 _DIGIT_COMMA = re.compile(r"(?<=\d)\s*[,，]\s*(?=\d)")  # "four one five, five five five": one number
 _CORRECTION = re.compile(r"^\W*(?:(?:(?:no|actually|sorry|oh|wait)[\s,]+)+make it|(?:(?:no|actually|sorry|oh|wait|不对|不是)[\s,，]*)*"
-                         r"(?:make that|change (?:that|it) to|i meant?|not that,? |scratch that,? make it|改成|改为|换成去|不对[，,]?是))\s*(.+)$")
+                         r"(?:make that|change (?:that|it) to|i meant?|not that,? |scratch that,? make it|改成|改为|换成去|不对[，,]?是|(?:不对)?[，,]?我?说错了[，,]?(?:应该)?是))\s*(.+)$")
 # "不是去公司我说的是回家", "别开座椅加热 我说的是方向盘加热": only what was meant is the request
 _NOT_BUT = re.compile(r"^\W*(?:(?:不是|不要|别|不用)[^，,。]*?[，,\s]*(?:我说的是|我是说|我要的是|我的意思是)\s*"
-                      r"|不去了[，,\s]*(?=改|换|去))(.+)$")  # "不去了改去虹桥机场": the new place
+                      r"|不去了[，,\s]*(?=改|换|去)"  # "不去了改去虹桥机场": the new place
+                      r"|(?:不对|哦不对)?[，,\s]*我?说错了[，,\s]*(?=(?:应该)?是?[\d零一二三四五六七八九十两]))(.+)$")
+# ("不对我说错了是二十三": the number meant; a name meant is a correction of the name, below)
 _INSTEAD = re.compile(r"^\W*(?:(?:ok|okay|so|well|hmm|um|uh|actually)[\s,]+)*make (?:it|that) (.+?)\s+instead\W*$")
 _BAND_DIGITS = re.compile(r"(?<![a-z])(fm|am)(?=\d)")  # "fm99.3": the band, then the frequency
 _AND_START = re.compile(r"^(and|also|plus|what about|how about|还有|那|再)\b")
@@ -116,6 +118,7 @@ def parse(text: str, lang: str | None = None) -> Understanding:
             told = told.replace(v.lower(), " ")  # "play yesterday by the beatles": a title, no story
         past.append(lex.tells_of_past(told))
     _drop_past(clauses, past)
+    _colour_said_of(clauses, lang)
     _drop_remarks(clauses)
     _inherit(clauses, lex.lang)
 
@@ -134,8 +137,10 @@ def parse(text: str, lang: str | None = None) -> Understanding:
         return Understanding(text=raw, lang=lang, act="none", reason="later")
     leftover = [it for c in clauses for _, it in c.bare_devs]
     at = next((s.start for s in spans if s.tag == "only"), -1)
+    said_after = next((s.end for s in spans if s.tag == "only"), -1)  # "只开左边那个就行": the verb right after
     if at >= 0 and "zone" in tags and not leftover and all(i.cap is None for i in intents) and all(
-            o.start > at and (o.text == "on" or _CLAUSE_BREAK[lang].search(text, at, o.start)) for o in spans if o.tag == "op"):
+            o.start > at and (o.text == "on" or o.start == said_after or _CLAUSE_BREAK[lang].search(text, at, o.start))
+            for o in spans if o.tag == "op"):
         # "no wait, only the one on the passenger side", "只要左边的 右边放下去": the last request narrowed
         # ("close just the rear ones", "only close the rear ones" carry a verb of their own: not this)
         named = [s for s in spans if s.tag == "zone" and s.start >= at][:1] or [s for s in spans if s.tag == "zone"]
@@ -325,6 +330,22 @@ def _reported(text: str, lang: str) -> bool:
     """"刚才广播里主持人说摇下车窗", "did you hear the radio guy, 'roll down your windows'": a
     command quoted from someone else is no request."""
     return _REPORTED["zh" if lang == "zh" else "en"].search(text) is not None
+
+
+def _colour_said_of(clauses: list[Clause], lang: str) -> None:
+    """"turn on the reading light and make it red": "it" is the light named in the sentence, so
+    the colour is that light's (or, for a light without colours, a refusal), not the ambient light's."""
+    default = color_function(None)
+    catalog = load_catalog()
+    lights = {i.cap for c in clauses for i in c.intents + [b for _, b in c.bare_devs]
+              if i.cap in catalog and catalog[i.cap].domain == catalog[default or ""].domain and not i.slots.get("color")} \
+        if default in catalog else set()
+    if len(lights) != 1:
+        return
+    for c in clauses:
+        for it in c.intents:
+            if it.slots.get("color") and it.cap == default and _PRONOUN[lang].search(it.clause):
+                it.cap = color_function(next(iter(lights)))
 
 
 def _tune(intents: list[Intent], catalog: dict) -> None:
