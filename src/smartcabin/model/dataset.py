@@ -201,7 +201,7 @@ def read_ood(lang: str, rng: random.Random) -> list[Example]:
 
 
 EVAL_DIRS = ("eval", "holdout*")  # every evaluation and hold-out set, present and future
-HELD_LOGS = "logs/test*.jsonl"
+HELD_LOGS = ("logs/test*.jsonl", "logs[0-9]*/test*.jsonl")  # the log sets' test halves, this one and later ones
 
 
 def evaluation_texts(root: Path = TRAIN_DIR.parent, logs: bool = True) -> set[str]:
@@ -213,7 +213,7 @@ def evaluation_texts(root: Path = TRAIN_DIR.parent, logs: bool = True) -> set[st
             for line in path.read_text(encoding="utf-8").splitlines():
                 if line.strip():
                     out |= {fold(t.get("text", "")) for t in json.loads(line).get("turns", [])}
-    for path in sorted(root.glob(HELD_LOGS)) if logs else ():  # the log set's test half (the data loop's measure)
+    for path in sorted(p for g in HELD_LOGS for p in root.glob(g)) if logs else ():  # the data loop's measures
         out |= {fold(json.loads(l).get("text", "")) for l in path.read_text(encoding="utf-8").splitlines() if l.strip()}
     return out
 
