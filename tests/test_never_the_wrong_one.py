@@ -391,3 +391,29 @@ def test_a_strength_after_a_massage_mode_is_the_massage_level():
     car.say("力度调到八档")
     assert car[seat("Massage.Level")] == 80
     assert car[seat("Massage.TypeActive")] == "KNEAD"
+
+
+@pytest.mark.parametrize("first,then", [("主驾后视镜往左转一点", "再往左一点"),
+                                        ("passenger mirror a touch to the left", "a bit more to the left")])
+def test_further_left_turns_the_mirror_just_turned_further(first, then):
+    car = Car()
+    car.say(first)
+    moved = {k: v for k, v in car.changed().items() if k.endswith(".Pan")}
+    car.say(then)
+    (path, value), = moved.items()
+    assert car[path] > value
+
+
+def test_further_left_after_something_without_sides_asks():
+    car = Car()
+    car.say("打开空调")
+    r = car.say("再往左一点")
+    assert r.outcome == "clarify"
+    assert list(car.changed()) == ["Vehicle.Cabin.HVAC.IsAirConditioningActive"]
+
+
+def test_per_mile_after_watt_hours_per_km_is_watt_hours_per_mile():
+    car = Car()
+    car.say("show consumption in watt hours per kilometer")
+    car.say("hmm actually per mile")
+    assert car["Vehicle.Cabin.Infotainment.HMI.EVEconomyUnits"] == "WATT_HOURS_PER_MILE"

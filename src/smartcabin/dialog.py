@@ -141,6 +141,10 @@ def resolve(intents: list[Intent], memory: Memory, lang: str, playing: bool = Tr
                 a = next((b for b in reversed(last) if b.cap.kind == "level"), a)
             seats = it.seats if it.seats is not None else a.seats
             op = it.op or "set"
+            if op in ("left", "right"):
+                op = load_lexicon(lang).raw.get("sideways", {}).get(a.cap.id, {}).get(op)
+                if op is None:
+                    return None  # "往左一点" after the AC: no way to go left; ask
             if op == "more" and a.intent.op in ("down", "less") and _FURTHER[lang].search(it.clause):
                 op = a.intent.op  # "move the seat forward" ... "more": further the same way
             it = replace(it, cap=a.cap.id, seats=seats, op=op)

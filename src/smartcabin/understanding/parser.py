@@ -162,6 +162,11 @@ def parse(text: str, lang: str | None = None) -> Understanding:
         for it in leftover:  # "and the sunroof too": the last verb, on this device
             it.too = True
         return Understanding(text=raw, lang=lang, act="command", intents=leftover)
+    sideways = _sideways(lex, text) if not intents and not leftover else None
+    if sideways is not None:
+        # "再往左一点" after turning a mirror: further that way, on the device just moved (the dialog
+        # asks if the last device has no left or right)
+        return Understanding(text=raw, lang=lang, act="command", intents=[Intent(cap=None, op=sideways, mag="small")])
     if not intents and not leftover:
         if "too" in tags and "zone" not in tags and only <= {"too", "yes"}:
             return Understanding(text=raw, lang=lang, act="command",
@@ -330,6 +335,20 @@ def _reported(text: str, lang: str) -> bool:
     """"刚才广播里主持人说摇下车窗", "did you hear the radio guy, 'roll down your windows'": a
     command quoted from someone else is no request."""
     return _REPORTED["zh" if lang == "zh" else "en"].search(text) is not None
+
+
+def _sideways(lex: Lexicon, text: str) -> str | None:
+    """"left" or "right" when the turn says only that way ("再往左一点", "a bit more to the left")."""
+    words = lex.raw.get("sideways_words", {})
+    low = text.lower()
+    for phrase in sorted(words, key=len, reverse=True):
+        at = low.find(phrase)
+        if at >= 0:
+            rest = strip_fillers(lex, (low[:at] + " " + low[at + len(phrase):]).strip())
+            if not re.sub(r"[\s,.!?，。！？]|再|一点|一些|点|more|a bit|a little|bit|little|further", "", rest):
+                return str(words[phrase])
+            return None
+    return None
 
 
 def _colour_said_of(clauses: list[Clause], lang: str) -> None:
