@@ -417,3 +417,10 @@ def test_per_mile_after_watt_hours_per_km_is_watt_hours_per_mile():
     car.say("show consumption in watt hours per kilometer")
     car.say("hmm actually per mile")
     assert car["Vehicle.Cabin.Infotainment.HMI.EVEconomyUnits"] == "WATT_HOURS_PER_MILE"
+
+
+def test_a_place_named_before_take_me_there_is_the_trip_not_the_radio():
+    car = Car()
+    car.say("the Shell station on Main, take me there")
+    assert "Shell station" in car[DEST]
+    assert car["Vehicle.Cabin.Infotainment.Media.Played.Source"] == Car()["Vehicle.Cabin.Infotainment.Media.Played.Source"]

@@ -111,7 +111,8 @@ def parse(text: str, lang: str | None = None) -> Understanding:
         if noisy(text[a:b], sub) and not any(i.slots for i in clause.intents):
             clause.intents, clause.bare_devs = [], []  # a word we know inside noise we don't
         _go_there(lex, clause, said_before, clauses)
-        said_before = "" if clause.intents or clause.bare_devs or is_statement(lang, text[a:b].strip()) else text[a:b]
+        said_before = "" if clause.intents or is_statement(lang, text[a:b].strip()) else text[a:b]
+        # (a device named alone may be the place's name: "the Shell station on Main, take me there")
         clauses.append(clause)
         told = text[a:b]
         for v in (v for i in clause.intents for v in i.slots.values() if isinstance(v, str) and v):
@@ -434,6 +435,8 @@ def _go_there(lex: Lexicon, clause: Clause, said_before: str, before: list[Claus
             place = _WHERE_IS.sub("", strip_fillers(lex, said_before)).strip(" ,.!?，。！？")
             if place:
                 it.slots["place"] = place
+                if before:
+                    before[-1].bare_devs = []  # "station" was the place's name, not the radio
             else:
                 del it.slots["place"]
 
