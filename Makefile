@@ -24,8 +24,9 @@ $(VENV)/.installed-test: pyproject.toml $(VENV)/bin/python
 	$(BIN)/pip install -q -e '.[local,test]'
 	touch $@ $(STAMP)
 
+# The service on the simulator; it prints the web cockpit's address (the terminal chat: smartcabin chat).
 run: $(STAMP)
-	$(BIN)/smartcabin chat
+	$(BIN)/smartcabin serve
 
 test: $(VENV)/.installed-test
 	$(BIN)/python -m pytest -q

@@ -12,6 +12,7 @@ from typing import Any, Callable
 from . import replies
 from .capabilities import load_catalog
 from .dialog import Memory, Pending, resolve
+from .events import Event, EventType, Outcome, Sink
 from .planning import Action, Plan, Problem, plan, undo_writes, when_said
 from .safety import check, load_rules
 from .signals import Value
@@ -29,7 +30,7 @@ _MEDIA_ACTION = "Vehicle.Cabin.Infotainment.Media.Action"  # the VSS signal of w
 
 log = logging.getLogger(__name__)
 
-OUTCOMES = ("executed", "refused", "confirm", "clarify", "answered", "no_action", "failed")
+OUTCOMES = tuple(o.value for o in Outcome)
 
 
 @dataclass
@@ -109,6 +110,7 @@ class Assistant:
         self.review_log = review_log
         self.llm = llm
         self.session = session or time.strftime("%Y%m%dT%H%M%S")
+        self.turns = 0  # turns taken in this conversation: each turn's events carry its number
         self.edge = understanding or understanding_for(mode)
         self.names = index_for(self.vehicle.names())  # the car's contacts, media and places
         warm_up()  # data and patterns load here, so the first spoken turn is as fast as the rest
@@ -140,13 +142,29 @@ class Assistant:
         return None
 
     def turn(self, text: str, zone: str | None = None, emit: Callable[[str], None] | None = None,
-             cancelled: Callable[[], bool] = lambda: False) -> TurnResult:
+             cancelled: Callable[[], bool] = lambda: False, on_event: Sink | None = None) -> TurnResult:
         """One turn. `emit` receives what can be said at once (the LLM tier's acknowledgement,
-        then its answer sentence by sentence); `cancelled` stops a streaming answer."""
+        then its answer sentence by sentence); `cancelled` stops a streaming answer;
+        `on_event` receives the turn's typed events (events.EventType) as they happen."""
         start = time.perf_counter()
+        self.turns += 1
+        number = self.turns
+
+        def event(kind: EventType, data: dict[str, Any]) -> None:
+            if on_event is not None:
+                on_event(Event(kind, data, self.session, number))
+
+        def say(sentence: str) -> None:
+            event(EventType.SENTENCE, {"text": sentence})
+            if emit is not None:
+                emit(sentence)
+
         speaker = zone if zone and is_seat(zone) else DEFAULT_SPEAKER
+        event(EventType.TURN_STARTED, {"text": text if isinstance(text, str) else "", "zone": speaker})
         awaits, follows = self.memory.awaits, self.memory.follows
         u = self.edge.understand(text, self._context_domain(), names=self.names, awaits=awaits, follows=follows)
+        event(EventType.UNDERSTOOD, {"lang": u.lang, "act": u.act, "reason": u.reason, "source": u.source,
+                                     "intents": [i.to_dict() for i in u.intents]})
         self.memory.awaits = self.memory.follows = None  # for this turn only: "打电话" … "取消" … "妈妈" dials no one
         before = self.vehicle.snapshot()
         t = _Turn(lang=u.lang, speaker=speaker)
@@ -159,7 +177,7 @@ class Assistant:
         handoff_now = (t.outcome == "no_action" and u.reason in _HANDOFF) or t.handoff
         if self.llm is not None and handoff_now and isinstance(text, str):
             kept = (t.outcome, list(t.parts)) if t.handoff else None
-            route, writes = self._ask_llm(text, u.lang, t, writes, emit or (lambda s: None), cancelled)
+            route, writes = self._ask_llm(text, u.lang, t, writes, say, cancelled)
             if kept is not None and t.outcome == "no_action":
                 t.outcome, t.parts, route = kept[0], kept[1], "edge"  # no model answered: the car's own answer stands
         after = self.vehicle.snapshot()
@@ -180,6 +198,10 @@ class Assistant:
                             understanding=u, handoff=handoff)
         if self.review_log is not None and (handoff or outcome in ("clarify", "failed")):
             self._log_for_review(result)
+        if writes:
+            event(EventType.WRITES_APPLIED, {"writes": [{"path": w.path, "value": w.value} for w in writes],
+                                             "changes": dict(changes)})
+        event(EventType.OUTCOME, {**result.to_dict(), "lang": u.lang})
         return result
 
     def _log_for_review(self, r: TurnResult) -> None:

@@ -187,6 +187,27 @@ def cmd_chat(args: argparse.Namespace) -> int:
                     model=_model_arg(args))
 
 
+def cmd_serve(args: argparse.Namespace) -> int:
+    import os
+    import secrets
+
+    import uvicorn
+
+    from .service.app import create_app
+    from .service.cockpit import Cockpit
+    from .service.limits import is_loopback
+
+    token = args.token or os.environ.get("SMARTCABIN_TOKEN") or None
+    if token is None and not is_loopback(args.host):
+        token = secrets.token_urlsafe(18)  # off loopback a token is required: one is made if none is given
+        print(f"listening beyond loopback: requests need the token {token}", flush=True)
+    app = create_app(Cockpit.from_config(_model_arg(args)), token=token)
+    shown = "127.0.0.1" if args.host in ("0.0.0.0", "::") else args.host
+    print(f"smartcabin cockpit: http://{shown}:{args.port}/" + (f"#token={token}" if token else ""), flush=True)
+    uvicorn.run(app, host=args.host, port=args.port, log_level="warning", ws_max_size=64 * 1024)
+    return 0
+
+
 def main(argv: list[str] | None = None) -> int:
     ap = argparse.ArgumentParser(prog="smartcabin", description="Edge-first cockpit assistant.")
     sub = ap.add_subparsers(dest="command", required=True)
@@ -196,6 +217,13 @@ def main(argv: list[str] | None = None) -> int:
     p.add_argument("--review-log", help="append turns routed away or failed here, for labelling")
     p.add_argument("--model", help=MODEL_HELP)
     p.set_defaults(func=cmd_chat)
+
+    p = sub.add_parser("serve", help="the HTTP/WebSocket service and the web cockpit on the simulator")
+    p.add_argument("--host", default="127.0.0.1", help="address to listen on (default loopback only)")
+    p.add_argument("--port", type=int, default=8765)
+    p.add_argument("--token", help="required of every request (default $SMARTCABIN_TOKEN; made up off loopback)")
+    p.add_argument("--model", help=MODEL_HELP)
+    p.set_defaults(func=cmd_serve)
 
     p = sub.add_parser("say", help="one turn on a fresh simulated car")
     p.add_argument("text")

@@ -11,11 +11,11 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass, field
 from datetime import datetime
-from enum import Enum
 from functools import lru_cache
 from typing import TYPE_CHECKING, Any, Callable
 
 from .capabilities import load_catalog
+from .events import Outcome
 from .datafiles import load_yaml
 from .reminders import ReminderStore
 from .replies import phrases
@@ -23,15 +23,6 @@ from .understanding.types import Intent
 
 if TYPE_CHECKING:
     from .stories import Story
-
-
-class Outcome(str, Enum):
-    """Outcomes a service turn can have (the turn outcomes of eval-format.md)."""
-    EXECUTED = "executed"
-    ANSWERED = "answered"
-    CONFIRM = "confirm"
-    CLARIFY = "clarify"
-    NO_ACTION = "no_action"
 
 
 @dataclass(frozen=True)
@@ -163,7 +154,7 @@ class Services:
         if service_id == "help":
             return ServiceResult(Outcome.ANSWERED, help_text(lang))
         if service_id in ("timer.set", "alarm.set", "reminder.set"):
-            return self._store(service_id, low, lang, now)
+            return self._store(service_id, text, lang, now)  # (its own reading folds case; the title keeps it)
         if service_id == "timer.cancel":
             n = self.store.cancel(kinds=("timer", "alarm"))
             return ServiceResult(Outcome.EXECUTED if n else Outcome.NO_ACTION,
@@ -232,6 +223,8 @@ class Services:
             return ServiceResult(Outcome.EXECUTED, t["alarm_set"].format(moment=moment_words(at, now, lang)))
         from .timeexpr import normalize
         title = _title(normalize(text, lang), lang, when.span if when else None)
+        found = text.lower().find(title) if title else -1
+        title = text[found:found + len(title)] if found >= 0 else title  # as the user spelled it: "call Anna"
         home = _ARRIVAL[_lang(lang)].search(text) is not None
         if not title:
             return ServiceResult(Outcome.CLARIFY, t["reminder_what"])

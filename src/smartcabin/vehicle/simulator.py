@@ -1,33 +1,12 @@
-"""The vehicle interface and the embedded simulator behind it.
-
-Every stage above this one talks to `Vehicle`; a KUKSA databroker backend can
-replace the simulator without touching understanding, planning or safety.
-"""
+"""The embedded simulator: the vehicle adapter `make run` and the tests drive."""
 from __future__ import annotations
 
-from dataclasses import dataclass
-from typing import Callable, Protocol
+from typing import Callable
 
-from .datafiles import load_yaml
-from .names import NameLibrary, car_names
-from .signals import SignalError, SignalSpec, Value, load_signals
-
-Listener = Callable[[dict[str, Value]], None]
-
-
-@dataclass(frozen=True)
-class Write:
-    path: str
-    value: Value
-
-
-class Vehicle(Protocol):
-    def get(self, path: str) -> Value | None: ...
-    def snapshot(self) -> dict[str, Value]: ...
-    def validate(self, path: str, value: object) -> Value: ...
-    def write(self, writes: list[Write]) -> None: ...
-    def subscribe(self, listener: Listener) -> Callable[[], None]: ...
-    def names(self) -> NameLibrary: ...  # the head unit's contacts, media library and places
+from ..datafiles import load_yaml
+from ..names import NameLibrary, car_names
+from ..signals import SignalError, SignalSpec, Value, load_signals
+from .port import Listener, Write
 
 
 def default_car() -> dict[str, Value]:
@@ -83,13 +62,23 @@ class SimulatedVehicle:
             raise SignalError(f"{path} is a {spec.kind}, not an actuator")
         return spec.coerce(value)
 
-    def write(self, writes: list[Write]) -> None:
-        """Apply actuator targets; validates all before changing any (no partial batch)."""
+    def write(self, writes: list[Write]) -> dict[str, Value]:
+        """Apply actuator targets; validates all before changing any (no partial batch).
+        Returns what changed, derived sensors included."""
         checked = [(w.path, self.validate(w.path, w.value)) for w in writes]
         changed: dict[str, Value] = {}
         for path, value in checked:
             self._store(path, value, changed)
         self._notify(changed)
+        return changed
+
+    def sensor_value(self, path: str, value: object) -> Value:
+        """The value a scenario may give this signal: a sensor the world sets (speed, rain,
+        light), never an actuator. Raises SignalError (unknown signal, not a sensor, bad value)."""
+        spec = self._spec(path)
+        if spec.kind != "sensor" or path in _SIMULATED_TARGETS:
+            raise SignalError(f"{path} is not a sensor: actuators change only through turns")
+        return spec.coerce(value)
 
     def set_sensor(self, path: str, value: object) -> None:
         """Scenario and test hook: set any signal (speed, rain, battery ...) directly."""

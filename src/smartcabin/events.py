@@ -1,0 +1,98 @@
+"""Typed events: what a turn and the vehicle tell whoever listens (CLI, service, voice).
+
+A turn is a stream: started, understood, (sentences), writes applied, outcome. The vehicle adds
+signal changes. Every event carries the session, the turn number within it and a sequence
+number that is global to the process, so a listener can tell lost, repeated or reordered
+events, and a reconnecting one can ask for what it missed.
+"""
+from __future__ import annotations
+
+import threading
+import time
+from collections import deque
+from dataclasses import dataclass, field
+from enum import Enum
+from typing import Any, Callable
+
+
+class EventType(str, Enum):
+    TURN_STARTED = "turn.started"  # text and seat, before understanding
+    UNDERSTOOD = "turn.understood"  # who understood it (route, source) and what it asks for
+    SENTENCE = "turn.sentence"  # a sentence that can be said now (the LLM tier streams them)
+    WRITES_APPLIED = "turn.writes"  # the actuator writes made and what they changed
+    OUTCOME = "turn.outcome"  # the turn object of the eval format: outcome, reply, latency
+    SIGNAL_CHANGED = "signal.changed"  # any signal that changed, whoever changed it
+
+
+class Outcome(str, Enum):
+    """How a turn ended (eval-format.md)."""
+    EXECUTED = "executed"
+    REFUSED = "refused"
+    CONFIRM = "confirm"
+    CLARIFY = "clarify"
+    ANSWERED = "answered"
+    NO_ACTION = "no_action"
+    FAILED = "failed"
+
+
+class Route(str, Enum):
+    EDGE = "edge"
+    LOCAL_LLM = "local_llm"
+    CLOUD_LLM = "cloud_llm"
+
+
+@dataclass(frozen=True)
+class Event:
+    type: EventType
+    data: dict[str, Any]
+    session: str = ""
+    turn: int = 0  # the turn's number within its session; 0 for signal changes
+    seq: int = 0  # global, increasing by one per event published
+    at: float = field(default_factory=time.time)
+
+    def to_dict(self) -> dict[str, Any]:
+        return {"type": self.type.value, "seq": self.seq, "session": self.session, "turn": self.turn,
+                "at": round(self.at, 3), "data": self.data}
+
+
+Sink = Callable[[Event], None]
+
+
+class EventHub:
+    """Publish once, deliver to every subscriber, in one order. Thread-safe; the last
+    `keep` events stay for a listener that reconnects (`since`)."""
+
+    def __init__(self, keep: int = 2048) -> None:
+        self._lock = threading.Lock()
+        self._seq = 0
+        self._recent: deque[Event] = deque(maxlen=keep)
+        self._subscribers: list[Sink] = []
+
+    def publish(self, event: Event) -> Event:
+        with self._lock:  # numbering and delivery under one lock: every subscriber sees one order
+            self._seq += 1
+            stamped = Event(event.type, event.data, event.session, event.turn, self._seq, event.at)
+            self._recent.append(stamped)
+            for sink in list(self._subscribers):
+                sink(stamped)
+        return stamped
+
+    def subscribe(self, sink: Sink, since: int | None = None) -> Callable[[], None]:
+        """Deliver every event from now on; with `since`, first those after that sequence
+        number still kept. Returns the function that unsubscribes."""
+        with self._lock:
+            if since is not None:
+                for e in self._recent:
+                    if e.seq > since:
+                        sink(e)
+            self._subscribers.append(sink)
+
+        def cancel() -> None:
+            with self._lock:
+                if sink in self._subscribers:
+                    self._subscribers.remove(sink)
+        return cancel
+
+    @property
+    def last_seq(self) -> int:
+        return self._seq

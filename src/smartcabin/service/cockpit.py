@@ -1,0 +1,99 @@
+"""The composition root: the engines a process shares, built once from configuration, and
+the sessions (one per seat or client) that each hold their own conversation."""
+from __future__ import annotations
+
+import threading
+import time
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from ..assistant import DEFAULT_MODE, Assistant, TurnResult, understanding_for
+from ..events import Event, EventHub, EventType
+from ..llm.tier import LLMTier, tier_from_config
+from ..reminders import ReminderStore
+from ..understanding.router import EdgeUnderstanding
+from ..vehicle import SimulatedVehicle, vehicle_from_config
+from ..zones import DEFAULT_SPEAKER, SEATS
+
+
+# what the driver's hands set and no function of the assistant writes: a scenario may set it
+SCENARIO_CONTROLS = {"gear": "Vehicle.Powertrain.Transmission.SelectedGear"}
+
+
+@dataclass
+class Session:
+    id: str
+    assistant: Assistant
+    zone: str = DEFAULT_SPEAKER
+    created: float = field(default_factory=time.time)
+    turns: int = 0
+
+    def to_dict(self) -> dict[str, Any]:
+        return {"id": self.id, "zone": self.zone, "turns": self.turns, "created": round(self.created, 3)}
+
+
+class Cockpit:
+    """One car, the shared engines, and its sessions. Turns run one at a time on the car
+    (a lock held for the turn): each turn's changes are its own, and events keep one order."""
+
+    MAX_SESSIONS = 1000
+
+    def __init__(self, vehicle: SimulatedVehicle | None = None, edge: EdgeUnderstanding | None = None,
+                 llm: LLMTier | None = None, reminders: ReminderStore | None = None,
+                 hub: EventHub | None = None) -> None:
+        self.vehicle = vehicle if vehicle is not None else vehicle_from_config()
+        self.edge = edge if edge is not None else understanding_for(DEFAULT_MODE)
+        self.llm = llm
+        self.reminders = reminders if reminders is not None else ReminderStore()
+        self.hub = hub if hub is not None else EventHub()
+        self.sessions: dict[str, Session] = {}
+        self._turn_lock = threading.Lock()
+        self._turning: Session | None = None
+        self.vehicle.subscribe(self._signals_changed)
+
+    @classmethod
+    def from_config(cls, model: Path | None = None, backend: str = "simulator") -> "Cockpit":
+        return cls(vehicle_from_config(backend), understanding_for(DEFAULT_MODE, model), tier_from_config())
+
+    def session(self, sid: str, zone: str | None = None) -> Session:
+        """The session of that id, made on first use (its seat from the first turn or `zone`)."""
+        found = self.sessions.get(sid)
+        if found is None:
+            if len(self.sessions) >= self.MAX_SESSIONS:
+                oldest = min(self.sessions.values(), key=lambda s: s.created)
+                del self.sessions[oldest.id]  # bounded: a flood of new sessions cannot grow memory
+            assistant = Assistant(self.vehicle, understanding=self.edge, llm=self.llm,
+                                  reminders=self.reminders, session=sid)
+            found = self.sessions[sid] = Session(sid, assistant, zone if zone in SEATS else DEFAULT_SPEAKER)
+        return found
+
+    def turn(self, text: str, sid: str, zone: str | None = None) -> TurnResult:
+        s = self.session(sid, zone)
+        if zone in SEATS:
+            s.zone = zone
+        with self._turn_lock:
+            self._turning = s
+            try:
+                s.turns += 1
+                return s.assistant.turn(text, zone=s.zone, on_event=self.hub.publish)
+            finally:
+                self._turning = None
+
+    def set_sensors(self, values: dict[str, object], controls: dict[str, object] | None = None) -> dict[str, Any]:
+        """Scenario controls: `values` may name sensors only (speed, light, rain, temperatures);
+        `controls` are the driver's own (the gear lever, SCENARIO_CONTROLS). An actuator the
+        assistant drives changes only through a turn and the safety policy. All or nothing."""
+        checked = {p: self.vehicle.sensor_value(p, v) for p, v in values.items()}  # raises SignalError
+        for name, value in (controls or {}).items():
+            path = SCENARIO_CONTROLS[name]
+            checked[path] = self.vehicle.validate(path, value)
+        with self._turn_lock:
+            for path, value in checked.items():
+                self.vehicle.set_sensor(path, value)
+        return {p: self.vehicle.get(p) for p in checked}
+
+    def _signals_changed(self, changed: dict[str, Any]) -> None:
+        s = self._turning
+        self.hub.publish(Event(EventType.SIGNAL_CHANGED, {"changes": changed},
+                               session=s.id if s is not None else "", turn=s.assistant.turns if s else 0))
