@@ -145,6 +145,9 @@ def test_two_seats_talk_at_once_and_each_moves_its_own_window(browser, service):
                                " && document.getElementById('win-Row2.PassengerSide').dataset.position === '100'")
     assert service.cockpit.vehicle.get("Vehicle.Cabin.Door.Row1.PassengerSide.Window.Position") == 0
     assert len(service.cockpit.sessions) == 2
+    rear.wait_for_function("document.querySelectorAll('.turn[data-outcome]').length === 2")
+    SHOTS.mkdir(parents=True, exist_ok=True)
+    rear.screenshot(path=str(SHOTS / "two-seats.png"))  # the README's picture
     driver.close()
     rear.close()
 

@@ -17,6 +17,7 @@ from .planning import Action, Plan, Problem, plan, undo_writes, when_said
 from .safety import check, load_rules
 from .signals import Value
 from .understanding import Intent, Understanding
+from .understanding.entities import NameIndex
 from .understanding.naming import index_for
 from .understanding.router import EdgeUnderstanding
 from .llm.tier import HELD, HELD_UNSURE, LLMTier
@@ -102,7 +103,7 @@ class Assistant:
     def __init__(self, vehicle: Vehicle | None = None, mode: str = DEFAULT_MODE,
                  understanding: EdgeUnderstanding | None = None, review_log: Path | None = None,
                  session: str | None = None, llm: LLMTier | None = None,
-                 reminders: ReminderStore | None = None) -> None:
+                 reminders: ReminderStore | None = None, names: NameIndex | None = None) -> None:
         self.vehicle: Vehicle = vehicle if vehicle is not None else SimulatedVehicle()
         self.memory = Memory()
         store = reminders or (llm.reminders if llm is not None else None)
@@ -112,7 +113,8 @@ class Assistant:
         self.session = session or time.strftime("%Y%m%dT%H%M%S")
         self.turns = 0  # turns taken in this conversation: each turn's events carry its number
         self.edge = understanding or understanding_for(mode)
-        self.names = index_for(self.vehicle.names())  # the car's contacts, media and places
+        # the car's contacts, media and places (a service shares one index among its sessions)
+        self.names = names if names is not None else index_for(self.vehicle.names())
         warm_up()  # data and patterns load here, so the first spoken turn is as fast as the rest
         load_rules()
         replies.phrases("en")

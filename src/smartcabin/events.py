@@ -7,10 +7,12 @@ events, and a reconnecting one can ask for what it missed.
 """
 from __future__ import annotations
 
+import json
 import threading
 import time
 from collections import deque
 from dataclasses import dataclass, field
+from functools import cached_property
 from enum import Enum
 from typing import Any, Callable
 
@@ -53,6 +55,11 @@ class Event:
     def to_dict(self) -> dict[str, Any]:
         return {"type": self.type.value, "seq": self.seq, "session": self.session, "turn": self.turn,
                 "at": round(self.at, 3), "data": self.data}
+
+    @cached_property
+    def json(self) -> str:
+        """The event as JSON text, made once however many listeners it goes to."""
+        return json.dumps(self.to_dict(), ensure_ascii=False)
 
 
 Sink = Callable[[Event], None]

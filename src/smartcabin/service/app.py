@@ -16,11 +16,12 @@ import hmac
 import json
 import re
 from importlib import resources
+from urllib.parse import parse_qsl
 from typing import Any
 
-from fastapi import FastAPI, HTTPException, Query, Request, WebSocket, WebSocketDisconnect
+from fastapi import FastAPI, HTTPException, Query, WebSocket, WebSocketDisconnect
 from fastapi.concurrency import run_in_threadpool
-from fastapi.responses import HTMLResponse, JSONResponse, PlainTextResponse, Response
+from fastapi.responses import HTMLResponse, PlainTextResponse, Response
 from pydantic import BaseModel, ConfigDict, Field, StrictFloat, StrictInt, StrictStr, field_validator
 
 from ..events import Event
@@ -89,18 +90,36 @@ def create_app(cockpit: Cockpit, token: str | None = None, limits: Limits = Limi
         said = said[7:] if said.lower().startswith("bearer ") else query.get("token", "")
         return hmac.compare_digest(said.encode(), token.encode())
 
-    @app.middleware("http")
-    async def guard(request: Request, call_next):  # type: ignore[no-untyped-def]
-        if request.url.path.startswith("/v1") and not authorised(request.headers, request.query_params):
-            return JSONResponse({"detail": "a token is required"}, status_code=401)
-        if not clients.allow(request.client.host if request.client else "?"):
-            return JSONResponse({"detail": "too many requests"}, status_code=429)
-        size = request.headers.get("content-length")
-        if size is not None and (not size.isdigit() or int(size) > MAX_BODY):
-            return JSONResponse({"detail": f"request body over {MAX_BODY} bytes"}, status_code=413)
-        if request.method in ("POST", "PUT", "PATCH") and size is None:
-            return JSONResponse({"detail": "a body needs its Content-Length"}, status_code=411)
-        return await call_next(request)
+    async def refuse(send: Any, status: int, detail: str) -> None:
+        body = json.dumps({"detail": detail}).encode()
+        await send({"type": "http.response.start", "status": status,
+                    "headers": [(b"content-type", b"application/json"), (b"content-length", str(len(body)).encode())]})
+        await send({"type": "http.response.body", "body": body})
+
+    class Guard:
+        """Token, rate and size checks before anything else runs (plain ASGI: no per-request task)."""
+
+        def __init__(self, inner: Any) -> None:
+            self.inner = inner
+
+        async def __call__(self, scope: dict, receive: Any, send: Any) -> None:
+            if scope["type"] != "http":
+                return await self.inner(scope, receive, send)
+            headers = {k.decode("latin-1"): v.decode("latin-1") for k, v in scope.get("headers", [])}
+            query = dict(parse_qsl(scope.get("query_string", b"").decode("latin-1")))
+            if scope["path"].startswith("/v1") and not authorised(headers, query):
+                return await refuse(send, 401, "a token is required")
+            client = scope.get("client") or ("?", 0)
+            if not clients.allow(client[0]):
+                return await refuse(send, 429, "too many requests")
+            size = headers.get("content-length")
+            if size is not None and (not size.isdigit() or int(size) > MAX_BODY):
+                return await refuse(send, 413, f"request body over {MAX_BODY} bytes")
+            if scope["method"] in ("POST", "PUT", "PATCH") and size is None:
+                return await refuse(send, 411, "a body needs its Content-Length")
+            return await self.inner(scope, receive, send)
+
+    app.add_middleware(Guard)
 
     @app.post("/v1/turns")
     async def post_turn(req: TurnRequest) -> dict[str, Any]:
@@ -201,7 +220,7 @@ def create_app(cockpit: Cockpit, token: str | None = None, limits: Limits = Limi
                     if not gone.is_set():
                         await ws.close(code=1013)
                     return
-                await ws.send_text(json.dumps(event.to_dict(), ensure_ascii=False))
+                await ws.send_text(event.json)
         except (WebSocketDisconnect, RuntimeError):
             return
         finally:

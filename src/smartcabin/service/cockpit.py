@@ -12,6 +12,7 @@ from ..assistant import DEFAULT_MODE, Assistant, TurnResult, understanding_for
 from ..events import Event, EventHub, EventType
 from ..llm.tier import LLMTier, tier_from_config
 from ..reminders import ReminderStore
+from ..understanding.naming import index_for
 from ..understanding.router import EdgeUnderstanding
 from ..vehicle import SimulatedVehicle, vehicle_from_config
 from ..zones import DEFAULT_SPEAKER, SEATS
@@ -47,7 +48,12 @@ class Cockpit:
         self.llm = llm
         self.reminders = reminders if reminders is not None else ReminderStore()
         self.hub = hub if hub is not None else EventHub()
+        self.names = index_for(self.vehicle.names())  # built once: every session reads the same car
         self.sessions: dict[str, Session] = {}
+        self._sessions_lock = threading.Lock()
+        # the data every conversation loads (lexicons, rules, replies, stories) loads now, at start,
+        # not in the first session's first turn while the others wait
+        Assistant(self.vehicle, understanding=self.edge, reminders=self.reminders, names=self.names)
         self._turn_lock = threading.Lock()
         self._turning: Session | None = None
         self.vehicle.subscribe(self._signals_changed)
@@ -58,15 +64,16 @@ class Cockpit:
 
     def session(self, sid: str, zone: str | None = None) -> Session:
         """The session of that id, made on first use (its seat from the first turn or `zone`)."""
-        found = self.sessions.get(sid)
-        if found is None:
-            if len(self.sessions) >= self.MAX_SESSIONS:
-                oldest = min(self.sessions.values(), key=lambda s: s.created)
-                del self.sessions[oldest.id]  # bounded: a flood of new sessions cannot grow memory
-            assistant = Assistant(self.vehicle, understanding=self.edge, llm=self.llm,
-                                  reminders=self.reminders, session=sid)
-            found = self.sessions[sid] = Session(sid, assistant, zone if zone in SEATS else DEFAULT_SPEAKER)
-        return found
+        with self._sessions_lock:
+            found = self.sessions.get(sid)
+            if found is None:
+                if len(self.sessions) >= self.MAX_SESSIONS:
+                    oldest = min(self.sessions.values(), key=lambda s: s.created)
+                    del self.sessions[oldest.id]  # bounded: a flood of new sessions cannot grow memory
+                assistant = Assistant(self.vehicle, understanding=self.edge, llm=self.llm,
+                                      reminders=self.reminders, session=sid, names=self.names)
+                found = self.sessions[sid] = Session(sid, assistant, zone if zone in SEATS else DEFAULT_SPEAKER)
+            return found
 
     def turn(self, text: str, sid: str, zone: str | None = None) -> TurnResult:
         s = self.session(sid, zone)
