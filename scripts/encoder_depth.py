@@ -34,7 +34,7 @@ def main() -> int:
     ap.add_argument("--bench", nargs="+", default=BENCH)
     args = ap.parse_args()
     from smartcabin.evaluation import report as summary, run_cases, wrong_actions
-    from smartcabin.model.train import train
+    from smartcabin.training.train import train
 
     env = {**os.environ, "OMP_NUM_THREADS": "1", "SMARTCABIN_EMBED_THREADS": "1"}
     for layers in args.layers:

@@ -19,10 +19,10 @@ from pathlib import Path
 
 from smartcabin.evaluation import load_cases, percentile, run_case
 from smartcabin.model.classifier import IntentModel
-from smartcabin.model.dataset import Example, _key
+from smartcabin.training.dataset import Example, _key
 from smartcabin.model.embedder import process_embedder
-from smartcabin.model.logs import cases_as_logs, read_logs
-from smartcabin.model.train import train
+from smartcabin.training.logs import cases_as_logs, read_logs
+from smartcabin.training.train import train
 from smartcabin.understanding.router import EdgeUnderstanding
 
 SETS = {"template": ["data/eval/template.jsonl"], "natural": sorted(glob.glob("data/eval/natural*.jsonl")),

@@ -15,8 +15,8 @@ from helpers import REPO
 from smartcabin.assistant import Assistant
 from smartcabin.model.classifier import IntentModel
 from smartcabin.model.classifier import fold
-from smartcabin.model.dataset import Example, build, decontaminated, evaluation_texts, valid_labels
-from smartcabin.model.logs import label_from_expect, read_logs
+from smartcabin.training.dataset import Example, build, decontaminated, evaluation_texts, valid_labels
+from smartcabin.training.logs import label_from_expect, read_logs
 from smartcabin.understanding.router import EdgeUnderstanding
 from smartcabin.vehicle import SimulatedVehicle
 
@@ -133,7 +133,7 @@ def test_parse_json_shows_source_confidence_and_route():
 
 
 def test_train_writes_a_loadable_model_from_a_small_set(tmp_path, monkeypatch, hybrid):
-    from smartcabin.model import train as train_mod
+    from smartcabin.training import train as train_mod
 
     small = [Example("打开空调", "hvac.ac:on"), Example("关闭空调", "hvac.ac:off"), Example("你好", "none")] * 10
     monkeypatch.setattr(train_mod, "build", lambda seed, extra=(), base=True: small + list(extra))

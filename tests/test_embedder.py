@@ -45,7 +45,7 @@ def test_a_model_file_from_before_depths_were_recorded_reads_the_whole_encoder(t
 
 
 def test_the_training_cache_keeps_depths_apart_and_reads_old_files_as_full_depth(tmp_path):
-    from smartcabin.model.train import EmbeddingCache
+    from smartcabin.training.train import EmbeddingCache
 
     cache = EmbeddingCache(tmp_path / "c.npz")
     short, full = cache.embed(SENTENCES[:1], EDGE_LAYERS), cache.embed(SENTENCES[:1], FULL_LAYERS)

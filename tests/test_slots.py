@@ -16,7 +16,7 @@ from helpers import REPO
 from smartcabin.model.classifier import IntentModel
 from smartcabin.model.paths import model_path, packaged_model, user_model
 from smartcabin.model.tagger import bio, tokens
-from smartcabin.model.tagger_fit import Tagged, fit_tagger
+from smartcabin.training.tagger_fit import Tagged, fit_tagger
 from smartcabin.names import car_names
 from smartcabin.understanding.naming import index_for
 from smartcabin.understanding.router import EdgeUnderstanding
@@ -107,7 +107,7 @@ def test_the_model_trained_by_the_user_is_loaded_before_the_packaged_one(tmp_pat
 
 def test_train_writes_to_the_user_data_directory_by_default(tmp_path, monkeypatch):
     from smartcabin import cli
-    from smartcabin.model import train as train_mod
+    from smartcabin.training import train as train_mod
 
     monkeypatch.setenv("XDG_DATA_HOME", str(tmp_path))
     seen = {}

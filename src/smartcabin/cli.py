@@ -153,8 +153,8 @@ def cmd_train(args: argparse.Namespace) -> int:
     if args.only and not (args.add and args.out):
         raise SystemExit("smartcabin: --only trains on the --add logs alone and needs --out "
                          "(a reference model is never the car's own)")
-    from .model.logs import read_logs
-    from .model.train import train
+    from .training.logs import read_logs
+    from .training.train import train
 
     extra = []
     for path in args.add or []:

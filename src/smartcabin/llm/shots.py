@@ -11,15 +11,17 @@ import os
 import random
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Callable, Iterable
+from typing import TYPE_CHECKING, Callable, Iterable
 
 import numpy as np
 
 from ..model.classifier import NONE
-from ..model.dataset import Example
 from ..model.paths import shots_path
 from ..understanding.parser import parse
 from . import calls
+
+if TYPE_CHECKING:  # the bank is built at training time; the running car only reads it
+    from ..training.dataset import Example
 
 BANK_SIZE = 4000
 

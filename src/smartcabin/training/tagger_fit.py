@@ -8,7 +8,7 @@ from dataclasses import dataclass, field
 
 import numpy as np
 
-from .tagger import SlotTagger, bio, hashed, token_features, tokens
+from ..model.tagger import SlotTagger, bio, hashed, token_features, tokens
 
 
 @dataclass

@@ -14,7 +14,7 @@ from ..understanding.entities import NameIndex
 from ..understanding.naming import filled_by
 from ..understanding.lexicon import load_lexicon
 from .dataset import Example, train_names
-from .tagger import marks, tokens
+from ..model.tagger import marks, tokens
 from .tagger_fit import Tagged
 
 _ZH_DIGIT = "零一二三四五六七八九"

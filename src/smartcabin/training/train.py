@@ -14,15 +14,15 @@ from typing import Iterable
 
 import numpy as np
 
-from .classifier import ANY_CONTEXT, NONE, IntentModel, memory_key
+from ..model.classifier import ANY_CONTEXT, NONE, IntentModel, memory_key
 from .dataset import Example, build, decontaminated, valid_labels
-from .embedder import DIM, EDGE_LAYERS, FULL_LAYERS, process_embedder
-from .fast import FastReader, calibrate, fit_reader, reader_features
-from .gate import Gate, choose_threshold, fit_gate
+from ..model.embedder import DIM, EDGE_LAYERS, FULL_LAYERS, process_embedder
+from ..model.fast import FastReader, calibrate, fit_reader, reader_features
+from ..model.gate import Gate, choose_threshold, fit_gate
 from ..understanding.entities import NameIndex
-from .paths import SHOTS_FILE
+from ..model.paths import SHOTS_FILE
 from .slotdata import gazette, sample_library, tagged_requests, untagged
-from .tagger import SlotTagger
+from ..model.tagger import SlotTagger
 from .tagger_fit import Tagged, fit_tagger
 
 DOMAINS = [None, "climate", "windows", "sunroof", "doors", "seats", "lights", "mirrors", "wipers",

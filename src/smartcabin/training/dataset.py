@@ -12,7 +12,7 @@ from typing import Any, Iterable
 
 from ..capabilities import Capability, load_catalog
 from ..understanding.lexicon import load_lexicon
-from .classifier import NONE, fold, label_of
+from ..model.classifier import NONE, fold, label_of
 
 TRAIN_DIR = Path(__file__).resolve().parents[3] / "data" / "train"
 OPS_BY_KIND = {"level": ("on", "off", "up", "down", "set"), "switch": ("on", "off"),
