@@ -186,3 +186,28 @@ def test_trunk_position_drives_trunk_is_open(car):
 def test_window_in_setup_is_consistent_with_is_open():
     v = SimulatedVehicle({window("Row2.PassengerSide"): 50})
     assert v.get("Vehicle.Cabin.Door.Row2.PassengerSide.Window.IsOpen") is True
+
+
+def test_every_backend_gets_the_same_validation_before_anything_is_applied():
+    from smartcabin.signals import SignalError
+    from smartcabin.vehicle import Write, vehicle_from_config
+    from smartcabin.vehicle.checked import CheckedVehicle
+
+    class Recorder(CheckedVehicle):  # what a KUKSA or CAN adapter would be: only _apply is its own
+        def __init__(self):
+            super().__init__()
+            self.applied = []
+
+        def _apply(self, checked):
+            self.applied.append(checked)
+            return dict(checked)
+
+    car = Recorder()
+    window = "Vehicle.Cabin.Door.Row1.DriverSide.Window.Position"
+    assert car.write([Write(window, 50)]) == {window: 50}
+    for bad in ([Write(window, 150)], [Write(window, 20), Write("Vehicle.Speed", 10)], [Write("Vehicle.Nope", 1)]):
+        with pytest.raises(SignalError):
+            car.write(bad)
+    assert car.applied == [[(window, 50)]]  # no batch with a bad write reached the backend
+    with pytest.raises(ValueError):
+        vehicle_from_config("kuksa")

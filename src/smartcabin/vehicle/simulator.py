@@ -5,17 +5,14 @@ from typing import Callable
 
 from ..datafiles import load_yaml
 from ..names import NameLibrary, car_names
-from ..signals import SignalError, SignalSpec, Value, load_signals
-from .port import Listener, Write
+from ..signals import Value
+from .checked import CheckedVehicle
+from .port import Listener
 
 
 def default_car() -> dict[str, Value]:
     return dict(load_yaml("smartcabin.data", "default_car.yaml"))
 
-
-# VSS models the sunroof position as a sensor moved by Sunroof.Switch; the simulator
-# moves it at once, and a real backend translates the position target into switch steps.
-_SIMULATED_TARGETS = frozenset({"Vehicle.Cabin.Sunroof.Position"})
 
 # Sensors that follow an actuator in a real car: (actuator, derived sensor, rule).
 COUPLINGS: tuple[tuple[str, str, Callable[[Value], Value]], ...] = tuple(
@@ -29,13 +26,14 @@ COUPLINGS: tuple[tuple[str, str, Callable[[Value], Value]], ...] = tuple(
 )
 
 
-class SimulatedVehicle:
-    """An in-memory car: typed, range-checked signals keyed by VSS path."""
+class SimulatedVehicle(CheckedVehicle):
+    """An in-memory car: typed, range-checked signals keyed by VSS path (checked.py validates
+    every write before it lands here)."""
 
     def __init__(self, setup: dict[str, object] | None = None, defaults: bool = True,
                  names: NameLibrary | None = None) -> None:
+        super().__init__()
         self._names = names
-        self._specs: dict[str, SignalSpec] = load_signals()
         self._values: dict[str, Value] = {}
         self._listeners: list[Listener] = []
         for path, value in (default_car() if defaults else {}).items():
@@ -43,42 +41,18 @@ class SimulatedVehicle:
         for path, value in (setup or {}).items():
             self.set_sensor(path, value)
 
-    def _spec(self, path: str) -> SignalSpec:
-        spec = self._specs.get(path)
-        if spec is None:
-            raise SignalError(f"unknown signal {path}")
-        return spec
-
     def get(self, path: str) -> Value | None:
         return self._values.get(path)
 
     def snapshot(self) -> dict[str, Value]:
         return dict(self._values)
 
-    def validate(self, path: str, value: object) -> Value:
-        """The value as the signal would store it; raises SignalError for bad writes."""
-        spec = self._spec(path)
-        if spec.kind != "actuator" and path not in _SIMULATED_TARGETS:
-            raise SignalError(f"{path} is a {spec.kind}, not an actuator")
-        return spec.coerce(value)
-
-    def write(self, writes: list[Write]) -> dict[str, Value]:
-        """Apply actuator targets; validates all before changing any (no partial batch).
-        Returns what changed, derived sensors included."""
-        checked = [(w.path, self.validate(w.path, w.value)) for w in writes]
+    def _apply(self, checked: list[tuple[str, Value]]) -> dict[str, Value]:
         changed: dict[str, Value] = {}
         for path, value in checked:
             self._store(path, value, changed)
         self._notify(changed)
         return changed
-
-    def sensor_value(self, path: str, value: object) -> Value:
-        """The value a scenario may give this signal: a sensor the world sets (speed, rain,
-        light), never an actuator. Raises SignalError (unknown signal, not a sensor, bad value)."""
-        spec = self._spec(path)
-        if spec.kind != "sensor" or path in _SIMULATED_TARGETS:
-            raise SignalError(f"{path} is not a sensor: actuators change only through turns")
-        return spec.coerce(value)
 
     def set_sensor(self, path: str, value: object) -> None:
         """Scenario and test hook: set any signal (speed, rain, battery ...) directly."""
