@@ -6,6 +6,7 @@ import sys
 from pathlib import Path
 
 from .assistant import DEFAULT_MODE, Assistant, understanding_for
+from .events import Event, EventType
 from .llm.tier import tier_from_config
 from .signals import SignalError
 from .vehicle import SimulatedVehicle
@@ -16,6 +17,18 @@ HELP = """Type a command in Chinese or English, e.g. "打开空调" or "open my 
   /set PATH VALUE   set a signal, e.g. /set Vehicle.Speed 80
   /get PATH         read a signal
   /help  /quit"""
+
+
+def show(event: Event, stdout) -> None:
+    """The chat is one more consumer of a turn's events: sentences as they come, then the outcome."""
+    d = event.data
+    if event.type is EventType.SENTENCE:  # the LLM tier's acknowledgement and sentences
+        print(f"  ... {d['text']}", file=stdout, flush=True)
+    elif event.type is EventType.OUTCOME:
+        route = "" if d["route"] == "edge" else f", {d['route']}"
+        print(f"assistant> {d['reply']}   [{d['outcome']}{route}, {d['latency_ms']:.1f} ms]", file=stdout)
+        for path, value in d["changes"].items():
+            print(f"    {path} = {json.dumps(value, ensure_ascii=False)}", file=stdout)
 
 
 def run_chat(zone: str = "Row1.DriverSide", stdin=sys.stdin, stdout=sys.stdout,
@@ -56,11 +69,4 @@ def run_chat(zone: str = "Row1.DriverSide", stdin=sys.stdin, stdout=sys.stdout,
             else:
                 print(HELP, file=stdout)
             continue
-        def speak(chunk: str) -> None:  # the LLM tier's acknowledgement and sentences, as they come
-            print(f"  ... {chunk}", file=stdout, flush=True)
-
-        result = assistant.turn(line, zone=zone, emit=speak)
-        route = "" if result.route == "edge" else f", {result.route}"
-        print(f"assistant> {result.reply}   [{result.outcome}{route}, {result.latency_ms:.1f} ms]", file=stdout)
-        for path, value in result.changes.items():
-            print(f"    {path} = {json.dumps(value, ensure_ascii=False)}", file=stdout)
+        assistant.turn(line, zone=zone, on_event=lambda e: show(e, stdout))

@@ -17,6 +17,7 @@ from .understanding.types import Understanding
 from .capabilities import load_catalog
 from .reminders import ReminderStore
 from .signals import SignalError
+from .events import EventType
 from .vehicle import COUPLINGS, SimulatedVehicle
 
 
@@ -129,8 +130,10 @@ def run_case(case: dict[str, Any], understanding: EdgeUnderstanding | None = Non
         turns = []
         last = None
         for turn in case.get("turns", []):
-            last = assistant.turn(turn.get("text", ""), zone=turn.get("zone"))
-            turns.append(last.to_dict())
+            said: dict[str, Any] = {}  # the evaluation reads a turn as any consumer does: its outcome event
+            last = assistant.turn(turn.get("text", ""), zone=turn.get("zone"),
+                                  on_event=lambda e: said.update(e.data) if e.type is EventType.OUTCOME else None)
+            turns.append({k: v for k, v in said.items() if k != "lang"})
     final = vehicle.snapshot()
     for path, matcher in (case.get("expect") or {}).items():
         if not matches(final.get(path), matcher):
