@@ -134,13 +134,25 @@ def test_the_event_stream_carries_each_turn_in_order_with_the_signals_it_changed
         hello = json.loads(ws.receive_text())
         assert hello["type"] == "hello" and hello["signals"][AC] is False
         turn(client, "打开空调", session="ws")
-        events = [json.loads(ws.receive_text()) for _ in range(5)]
+        events = [json.loads(ws.receive_text()) for _ in range(6)]
     kinds = [e["type"] for e in events]
-    assert kinds == ["turn.started", "turn.understood", "signal.changed", "turn.writes", "turn.outcome"]
-    assert [e["seq"] for e in events] == list(range(hello["seq"] + 1, hello["seq"] + 6))
+    assert kinds == ["turn.started", "turn.understood", "turn.planned", "signal.changed", "turn.writes", "turn.outcome"]
+    assert [e["seq"] for e in events] == list(range(hello["seq"] + 1, hello["seq"] + 7))
     assert all(e["session"] == "ws" and e["turn"] == 1 for e in events)
-    assert events[2]["data"]["changes"] == {AC: True}
+    assert events[2]["data"]["actions"][0]["writes"] == [{"path": AC, "value": True}]
+    assert events[3]["data"]["changes"] == {AC: True}
     assert events[-1]["data"]["outcome"] == "executed"
+
+
+def test_a_refusal_is_an_event_with_its_rule_and_reason(client):
+    client.post("/v1/scenario", json={"speed": 100})
+    with client.websocket_connect("/v1/events") as ws:
+        json.loads(ws.receive_text())
+        turn(client, "open the trunk", session="ws")
+        events = [json.loads(ws.receive_text()) for _ in range(5)]
+    refused = [e for e in events if e["type"] == "turn.refused"]
+    assert len(refused) == 1 and refused[0]["data"]["reason"] and refused[0]["data"]["rule"]
+    assert events[-1]["type"] == "turn.outcome" and events[-1]["data"]["outcome"] == "refused"
 
 
 def test_a_listener_that_reconnects_gets_what_it_missed(client):
@@ -149,8 +161,8 @@ def test_a_listener_that_reconnects_gets_what_it_missed(client):
     turn(client, "open the window", session="gone")
     with client.websocket_connect(f"/v1/events?since={seen}") as ws:
         json.loads(ws.receive_text())  # hello
-        missed = [json.loads(ws.receive_text()) for _ in range(5)]
-    assert [e["seq"] for e in missed] == list(range(seen + 1, seen + 6))
+        missed = [json.loads(ws.receive_text()) for _ in range(6)]
+    assert [e["seq"] for e in missed] == list(range(seen + 1, seen + 7))
     assert missed[0]["type"] == "turn.started" and missed[0]["data"]["text"] == "open the window"
 
 

@@ -64,6 +64,7 @@ class _Turn:
     parts: list[str] = field(default_factory=list)
     outcome: str | None = None
     handoff: bool = False  # a service a configured LLM can do better
+    event: Callable[[EventType, dict[str, Any]], None] = lambda kind, data: None  # the turn's event sink
 
 
 DEFAULT_MODE = "hybrid"  # parser first, the learned model when the parser has no reading
@@ -169,7 +170,7 @@ class Assistant:
                                      "intents": [i.to_dict() for i in u.intents]})
         self.memory.awaits = self.memory.follows = None  # for this turn only: "打电话" … "取消" … "妈妈" dials no one
         before = self.vehicle.snapshot()
-        t = _Turn(lang=u.lang, speaker=speaker)
+        t = _Turn(lang=u.lang, speaker=speaker, event=event)
         try:
             writes = self._handle(u, t)
         except Exception:  # a bug must cost one turn, never the session; writes are all-or-nothing
@@ -228,7 +229,7 @@ class Assistant:
             if hold and planned.actions:  # proposed after untrusted content or by a small model: the user decides
                 held.extend(planned.actions)
                 return {"held": True, "reply": "waiting for the user's confirmation"}
-            sub = _Turn(lang=lang, speaker=t.speaker)
+            sub = _Turn(lang=lang, speaker=t.speaker, event=t.event)
             new = self._review(planned, sub)
             done.extend(new)
             verdicts.append(sub.outcome or "no_action")
@@ -355,8 +356,16 @@ class Assistant:
         refused: list[str] = []
         confirm: list[Action] = []
         confirm_rules: set[str] = set()
+        t.event(EventType.PLANNED, {
+            "actions": [{"cap": a.cap.id, "writes": [{"path": w.path, "value": w.value} for w in a.writes]}
+                        for a in planned.actions],
+            "problems": [{"kind": pr.kind, "cap": pr.cap.id if pr.cap else None} for pr in planned.problems]})
         for a in planned.actions:
             verdict = check(a.writes, self.vehicle, t.speaker)
+            if verdict.decision != "allow":
+                t.event(EventType.REFUSED if verdict.decision == "refuse" else EventType.CONFIRM,
+                        {"cap": a.cap.id, "rule": verdict.rule.id if verdict.rule else None,
+                         "reason": verdict.rule.reason[t.lang] if verdict.rule else ""})
             if verdict.decision == "allow":
                 allowed.append(a)
             elif verdict.decision == "refuse":

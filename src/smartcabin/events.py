@@ -1,6 +1,7 @@
 """Typed events: what a turn and the vehicle tell whoever listens (CLI, service, voice).
 
-A turn is a stream: started, understood, (sentences), writes applied, outcome. The vehicle adds
+A turn is a stream: started, understood, planned, (refused or held by safety), (sentences),
+writes applied, outcome. The vehicle adds
 signal changes. Every event carries the session, the turn number within it and a sequence
 number that is global to the process, so a listener can tell lost, repeated or reordered
 events, and a reconnecting one can ask for what it missed.
@@ -20,6 +21,9 @@ from typing import Any, Callable
 class EventType(str, Enum):
     TURN_STARTED = "turn.started"  # text and seat, before understanding
     UNDERSTOOD = "turn.understood"  # who understood it (route, source) and what it asks for
+    PLANNED = "turn.planned"  # the actions planned (their writes) and what could not be planned
+    REFUSED = "turn.refused"  # an action the safety policy stopped, with the rule and its reason
+    CONFIRM = "turn.confirm"  # an action the policy holds for the driver's yes
     SENTENCE = "turn.sentence"  # a sentence that can be said now (the LLM tier streams them)
     WRITES_APPLIED = "turn.writes"  # the actuator writes made and what they changed
     OUTCOME = "turn.outcome"  # the turn object of the eval format: outcome, reply, latency
