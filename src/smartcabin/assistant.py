@@ -98,6 +98,34 @@ def _long(u: Understanding) -> bool:
     return len(u.text.split()) > 8 if u.lang == "en" else len(u.text) > 14
 
 
+class _TierCar:
+    """The model tier's port to the car for one turn (llm.tier.CarPort): what it proposes is
+    planned and passes the same safety policy as every other request, or waits for the driver."""
+
+    def __init__(self, assistant: "Assistant", t: _Turn, lang: str) -> None:
+        self.assistant, self.t, self.lang = assistant, t, lang
+        self.done: list[Write] = []
+        self.held: list[Action] = []
+        self.verdicts: list[str] = []  # what planning and safety made of each proposed action
+
+    def act(self, intents: list[Intent], hold: bool = False) -> dict[str, Any]:
+        a, t = self.assistant, self.t
+        planned = plan(intents, a.vehicle, t.speaker, self.lang)
+        if hold and planned.actions:  # proposed after untrusted content or by a small model: the user decides
+            self.held.extend(planned.actions)
+            return {"held": True, "reply": "waiting for the user's confirmation"}
+        sub = _Turn(lang=self.lang, speaker=t.speaker, event=t.event)
+        new = a._review(planned, sub)
+        self.done.extend(new)
+        self.verdicts.append(sub.outcome or "no_action")
+        a.memory.last_actions = sub.executed or a.memory.last_actions
+        return {"outcome": sub.outcome, "writes": [{"path": w.path, "value": w.value} for w in new],
+                "reply": " ".join(sub.parts)}
+
+    def read(self, paths: list[str]) -> dict[str, Any]:
+        return {p: self.assistant.vehicle.get(p) for p in paths}
+
+
 class Assistant:
     """A conversation with one vehicle. Not thread-safe: one speaker turn at a time."""
 
@@ -220,28 +248,11 @@ class Assistant:
 
     def _ask_llm(self, text: str, lang: str, t: _Turn, writes: list[Write], emit, cancelled) -> tuple[str, list[Write]]:
         """Hand the turn to the LLM tier: its tool calls act through planning and safety."""
-        done: list[Write] = list(writes)
-        held: list[Action] = []
-        verdicts: list[str] = []  # what planning and safety made of each proposed action
-
-        def act(intents: list[Intent], hold: bool = False) -> dict[str, Any]:
-            planned = plan(intents, self.vehicle, t.speaker, lang)
-            if hold and planned.actions:  # proposed after untrusted content or by a small model: the user decides
-                held.extend(planned.actions)
-                return {"held": True, "reply": "waiting for the user's confirmation"}
-            sub = _Turn(lang=lang, speaker=t.speaker, event=t.event)
-            new = self._review(planned, sub)
-            done.extend(new)
-            verdicts.append(sub.outcome or "no_action")
-            self.memory.last_actions = sub.executed or self.memory.last_actions
-            return {"outcome": sub.outcome, "writes": [{"path": w.path, "value": w.value} for w in new],
-                    "reply": " ".join(sub.parts)}
-
-        def read(paths: list[str]) -> dict[str, Any]:
-            return {p: self.vehicle.get(p) for p in paths}
-
+        car = _TierCar(self, t, lang)
+        done, held, verdicts = car.done, car.held, car.verdicts
+        done[:0] = writes
         moving = (self.vehicle.get("Vehicle.Speed") or 0) > 0
-        answer = self.llm.answer(text, lang, act, read, moving, emit, cancelled)
+        answer = self.llm.answer(text, lang, car, moving, emit, cancelled)
         if held:
             self.memory.pending = Pending(held, frozenset({"llm-untrusted-content"}))
         t.parts = [answer.spoken or answer.text] if (answer.spoken or answer.text).strip() else []

@@ -57,6 +57,14 @@ class LLMAnswer:
     error: str | None = None
 
 
+class CarPort(Protocol):
+    """All the model tier may do to the car: propose intents, which go through planning and the
+    safety policy like any others (held for the driver's yes when `hold`), and read signals."""
+
+    def act(self, intents: list, hold: bool = False) -> dict[str, Any]: ...
+    def read(self, paths: list[str]) -> dict[str, Any]: ...
+
+
 class LLMTier:
     def __init__(self, cloud: ChatEngine | None = None, local: ChatEngine | None = None,
                  search: SearchProvider | None = None, history_turns: int = 6,
@@ -72,11 +80,11 @@ class LLMTier:
                  if engine is not None]
         return "; ".join(parts)
 
-    def answer(self, text: str, lang: str, act: Callable[[list], dict[str, Any]],
-               read: Callable[[list[str]], dict[str, Any]], moving: bool, emit: Emit = lambda s: None,
+    def answer(self, text: str, lang: str, car: CarPort, moving: bool, emit: Emit = lambda s: None,
                cancelled: Callable[[], bool] = lambda: False) -> LLMAnswer:
-        """`act(intents)` applies intents through planning and safety and returns a summary;
-        `read(paths)` reads signals. `emit` receives the acknowledgement, then each sentence."""
+        """The model tier's stage of a turn: it reaches the car only through `car` (CarPort).
+        `emit` receives the acknowledgement, then each sentence."""
+        act, read = car.act, car.read
         emit(ACK.get(lang, ACK["en"]))
         messages = [{"role": "system", "content": SYSTEM.get(lang, SYSTEM["en"])}] + self.history[-2 * self.history_turns:]
         messages.append({"role": "user", "content": text})
