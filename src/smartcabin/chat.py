@@ -5,11 +5,9 @@ import json
 import sys
 from pathlib import Path
 
-from .assistant import DEFAULT_MODE, Assistant, understanding_for
 from .events import Event, EventType
-from .llm.tier import tier_from_config
 from .signals import SignalError
-from .vehicle import SimulatedVehicle
+from .service.cockpit import Cockpit
 from .zones import SEATS
 
 HELP = """Type a command in Chinese or English, e.g. "打开空调" or "open my window halfway".
@@ -33,11 +31,10 @@ def show(event: Event, stdout) -> None:
 
 def run_chat(zone: str = "Row1.DriverSide", stdin=sys.stdin, stdout=sys.stdout,
              review_log: Path | None = None, model: Path | None = None) -> int:
-    vehicle = SimulatedVehicle()
-    llm = tier_from_config()
-    assistant = Assistant(vehicle, review_log=review_log, llm=llm, understanding=understanding_for(DEFAULT_MODE, model))
-    if llm is not None:
-        print(f"LLM tier: {llm.describe()}", file=stdout)
+    cockpit = Cockpit.from_config(model, review_log=review_log)  # the same composition root as the service
+    vehicle, assistant = cockpit.vehicle, cockpit.session("chat", zone).assistant
+    if cockpit.llm is not None:
+        print(f"LLM tier: {cockpit.llm.describe()}", file=stdout)
     interactive = stdin.isatty()
     print("smartcabin on the embedded simulator. /help for commands, /quit to leave.", file=stdout)
     while True:

@@ -36,19 +36,12 @@ def _model_arg(args: argparse.Namespace) -> Path | None:
 
 
 def cmd_say(args: argparse.Namespace) -> int:
-    from .assistant import Assistant
-    from .vehicle import SimulatedVehicle
+    from .service.cockpit import Cockpit
 
     setup = json.loads(args.setup) if args.setup else {}
     if not isinstance(setup, dict):
         raise ValueError("--setup must be a JSON object of signal paths to values")
-    from .llm.tier import tier_from_config
-
-    from .assistant import understanding_for
-
-    edge = understanding_for("hybrid", _model_arg(args))
-    assistant = Assistant(SimulatedVehicle(setup), llm=tier_from_config(), understanding=edge)
-    result = assistant.turn(args.text, zone=args.zone)
+    result = Cockpit.from_config(_model_arg(args), setup=setup).turn(args.text, "say", args.zone)
     if args.json:
         print(json.dumps(result.to_dict(), ensure_ascii=False))
     else:

@@ -42,12 +42,13 @@ class Cockpit:
 
     def __init__(self, vehicle: SimulatedVehicle | None = None, edge: EdgeUnderstanding | None = None,
                  llm: LLMTier | None = None, reminders: ReminderStore | None = None,
-                 hub: EventHub | None = None) -> None:
+                 hub: EventHub | None = None, review_log: Path | None = None) -> None:
         self.vehicle = vehicle if vehicle is not None else vehicle_from_config()
         self.edge = edge if edge is not None else understanding_for(DEFAULT_MODE)
         self.llm = llm
         self.reminders = reminders if reminders is not None else ReminderStore()
         self.hub = hub if hub is not None else EventHub()
+        self.review_log = review_log  # turns routed away or failed, for labelling (every session's)
         self.names = index_for(self.vehicle.names())  # built once: every session reads the same car
         self.sessions: dict[str, Session] = {}
         self._sessions_lock = threading.Lock()
@@ -59,8 +60,11 @@ class Cockpit:
         self.vehicle.subscribe(self._signals_changed)
 
     @classmethod
-    def from_config(cls, model: Path | None = None, backend: str = "simulator") -> "Cockpit":
-        return cls(vehicle_from_config(backend), understanding_for(DEFAULT_MODE, model), tier_from_config())
+    def from_config(cls, model: Path | None = None, backend: str = "simulator", setup: dict[str, object] | None = None,
+                    review_log: Path | None = None) -> "Cockpit":
+        """The process's engines, once: the car, the edge understanding, the LLM tier if configured."""
+        return cls(vehicle_from_config(backend, setup), understanding_for(DEFAULT_MODE, model), tier_from_config(),
+                   review_log=review_log)
 
     def session(self, sid: str, zone: str | None = None) -> Session:
         """The session of that id, made on first use (its seat from the first turn or `zone`)."""
@@ -70,8 +74,8 @@ class Cockpit:
                 if len(self.sessions) >= self.MAX_SESSIONS:
                     oldest = min(self.sessions.values(), key=lambda s: s.created)
                     del self.sessions[oldest.id]  # bounded: a flood of new sessions cannot grow memory
-                assistant = Assistant(self.vehicle, understanding=self.edge, llm=self.llm,
-                                      reminders=self.reminders, session=sid, names=self.names)
+                assistant = Assistant(self.vehicle, understanding=self.edge, llm=self.llm, reminders=self.reminders,
+                                      session=sid, names=self.names, review_log=self.review_log)
                 found = self.sessions[sid] = Session(sid, assistant, zone if zone in SEATS else DEFAULT_SPEAKER)
             return found
 
