@@ -9,7 +9,8 @@ sends its turns one after another, `--think` seconds apart on average as a perso
 data/eval; the listeners hold /v1/events open throughout. First one lean client says 200
 turns one by one over one kept-alive connection: what HTTP adds to a turn on an idle service. Prints throughput, the turn latency
 seen by the client over HTTP, the latency the assistant itself measured (`latency_ms`), what
-HTTP adds (the difference, per turn), and whether every listener saw every event exactly once,
+HTTP adds (the difference, per turn; and the part of it spent inside the service, from its
+Server-Timing header), and whether every listener saw every event exactly once,
 in order (sequence numbers without gaps, repeats or reversals, and each turn's outcome).
 """
 from __future__ import annotations
@@ -42,6 +43,11 @@ def sentences() -> list[str]:
     return list(dict.fromkeys(out))
 
 
+def _app_ms(timing: str) -> float:
+    """The service's own time for the request, from its Server-Timing header ("app;dur=1.234")."""
+    return float(timing.split("dur=")[1]) if "dur=" in timing else 0.0
+
+
 def pct(values: list[float], q: float) -> float:
     s = sorted(values)
     return s[min(len(s) - 1, int(q * len(s)))] if s else 0.0
@@ -70,7 +76,8 @@ async def session(client: httpx.AsyncClient, sid: str, texts: list[str], out: li
         r = await client.post("/v1/turns", json={"text": text, "session": sid})
         rtt = (time.perf_counter() - t0) * 1000
         body = r.json() if r.status_code == 200 else {}
-        out.append({"status": r.status_code, "rtt": rtt, "server": body.get("latency_ms", 0.0), "session": sid})
+        out.append({"status": r.status_code, "rtt": rtt, "server": body.get("latency_ms", 0.0), "session": sid,
+                    "app": _app_ms(r.headers.get("server-timing", ""))})
 
 
 def one_by_one(base: str, texts: list[str]) -> list[dict]:
@@ -85,7 +92,8 @@ def one_by_one(base: str, texts: list[str]) -> list[dict]:
         conn.request("POST", "/v1/turns", body, {"Content-Type": "application/json"})
         r = conn.getresponse()
         data = json.loads(r.read())
-        out.append({"status": r.status, "rtt": (time.perf_counter() - t0) * 1000, "server": data.get("latency_ms", 0.0)})
+        out.append({"status": r.status, "rtt": (time.perf_counter() - t0) * 1000, "server": data.get("latency_ms", 0.0),
+                    "app": _app_ms(r.getheader("server-timing") or "")})
         time.sleep(0.01)
     conn.close()
     return out
@@ -118,13 +126,17 @@ async def main_async(args: argparse.Namespace, base: str) -> int:
     added = [r["rtt"] - r["server"] for r in ok]
     print(f"machine: {os.uname().machine}, {os.cpu_count()} cores, Python {sys.version.split()[0]}; "
           f"server and client in separate processes on loopback")
+    idle_inside = [r["app"] - r["server"] for r in alone if r["status"] == 200]
     print(f"one client alone, {len(alone)} turns one by one: HTTP adds p50 {pct(idle, .5):.2f} ms, p99 {pct(idle, .99):.2f} ms "
-          f"(round trip p50 {pct([r['rtt'] for r in alone], .5):.2f} ms)")
+          f"(round trip p50 {pct([r['rtt'] for r in alone], .5):.2f} ms; inside the service p50 {pct(idle_inside, .5):.2f} ms)")
     print(f"{args.sessions} sessions x {args.turns} turns, {args.think:g} s apart on average, {args.listeners} listeners: {len(ok)}/{len(results)} turns "
           f"answered 200, {len(results) / wall:.0f} turns/s over {wall:.1f} s")
     print(f"turn over HTTP (client round trip): p50 {pct(rtt, .5):.2f} ms  p99 {pct(rtt, .99):.2f} ms  max {max(rtt):.1f} ms")
     print(f"the assistant's own latency_ms:     p50 {pct([r['server'] for r in ok], .5):.2f} ms  "
           f"p99 {pct([r['server'] for r in ok], .99):.2f} ms")
+    inside = [r["app"] - r["server"] for r in ok]
+    print(f"inside the service, HTTP and JSON around the turn (Server-Timing - latency_ms): p50 {pct(inside, .5):.2f} ms  "
+          f"p99 {pct(inside, .99):.2f} ms")
     print(f"what HTTP adds per turn (round trip - latency_ms): p50 {pct(added, .5):.2f} ms  p99 {pct(added, .99):.2f} ms  "
           f"mean {statistics.fmean(added):.2f} ms")
     clean = True

@@ -38,6 +38,19 @@ def test_an_open_question_is_acknowledged_at_once_then_streamed_by_sentence():
     assert r.route == "cloud_llm" and r.outcome == "answered" and r.writes == []
 
 
+def test_the_acknowledgement_and_the_sentences_are_events_of_their_own():
+    from smartcabin.events import EventType
+    with FakeLLM() as llm:
+        llm.scripts = [Script("The moon is about 384,000 km away. It has no air.")]
+        a, _ = assistant(llm.url)
+        events = []
+        a.turn(CHAT, on_event=events.append)
+    spoken = [(e.type, e.data["text"]) for e in events if e.type in (EventType.ACKNOWLEDGED, EventType.SENTENCE)]
+    assert spoken == [(EventType.ACKNOWLEDGED, "One moment."), (EventType.SENTENCE, "The moon is about 384,000 km away."),
+                      (EventType.SENTENCE, "It has no air.")]
+    assert events[-1].type is EventType.OUTCOME and events[-1].data["route"] == "cloud_llm"
+
+
 def test_while_driving_the_spoken_answer_is_two_sentences_unless_a_story_was_asked():
     text = "One. Two. Three. Four."
     with FakeLLM() as llm:

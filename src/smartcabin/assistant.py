@@ -185,8 +185,11 @@ class Assistant:
             if on_event is not None:
                 on_event(Event(kind, data, self.session, number))
 
-        def say(sentence: str) -> None:
-            event(EventType.SENTENCE, {"text": sentence})
+        spoken: list[str] = []
+
+        def say(sentence: str) -> None:  # the LLM tier's first words are its acknowledgement, then its sentences
+            event(EventType.SENTENCE if spoken else EventType.ACKNOWLEDGED, {"text": sentence})
+            spoken.append(sentence)
             if emit is not None:
                 emit(sentence)
 

@@ -20,7 +20,7 @@ HELP = """Type a command in Chinese or English, e.g. "打开空调" or "open my 
 def show(event: Event, stdout) -> None:
     """The chat is one more consumer of a turn's events: sentences as they come, then the outcome."""
     d = event.data
-    if event.type is EventType.SENTENCE:  # the LLM tier's acknowledgement and sentences
+    if event.type in (EventType.ACKNOWLEDGED, EventType.SENTENCE):  # the LLM tier's words as they come
         print(f"  ... {d['text']}", file=stdout, flush=True)
     elif event.type is EventType.OUTCOME:
         route = "" if d["route"] == "edge" else f", {d['route']}"

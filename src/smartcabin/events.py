@@ -24,6 +24,7 @@ class EventType(str, Enum):
     PLANNED = "turn.planned"  # the actions planned (their writes) and what could not be planned
     REFUSED = "turn.refused"  # an action the safety policy stopped, with the rule and its reason
     CONFIRM = "turn.confirm"  # an action the policy holds for the driver's yes
+    ACKNOWLEDGED = "turn.ack"  # what is said at once when the answer will take a while (the LLM tier's)
     SENTENCE = "turn.sentence"  # a sentence that can be said now (the LLM tier streams them)
     WRITES_APPLIED = "turn.writes"  # the actuator writes made and what they changed
     OUTCOME = "turn.outcome"  # the turn object of the eval format: outcome, reply, latency

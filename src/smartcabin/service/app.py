@@ -15,6 +15,7 @@ import asyncio
 import hmac
 import json
 import re
+import time
 from importlib import resources
 from urllib.parse import parse_qsl
 from typing import Any
@@ -117,7 +118,14 @@ def create_app(cockpit: Cockpit, token: str | None = None, limits: Limits = Limi
                 return await refuse(send, 413, f"request body over {MAX_BODY} bytes")
             if scope["method"] in ("POST", "PUT", "PATCH") and size is None:
                 return await refuse(send, 411, "a body needs its Content-Length")
-            return await self.inner(scope, receive, send)
+            start = time.perf_counter()
+
+            async def timed(message: dict) -> None:  # Server-Timing: what the service spent on the request
+                if message["type"] == "http.response.start":
+                    spent = f"app;dur={(time.perf_counter() - start) * 1000:.3f}".encode()
+                    message = {**message, "headers": [*message.get("headers", []), (b"server-timing", spent)]}
+                await send(message)
+            return await self.inner(scope, receive, timed)
 
     app.add_middleware(Guard)
 

@@ -101,7 +101,7 @@ function onTurnEvent(ev) {
   const box = entry(ev);
   const d = ev.data;
   if (ev.type === "turn.started") box.querySelector(".said").textContent = `[${d.zone}] ${d.text}`;
-  if (ev.type === "turn.sentence") box.querySelector(".reply").textContent += d.text + " ";
+  if (ev.type === "turn.ack" || ev.type === "turn.sentence") box.querySelector(".reply").textContent += d.text + " ";
   if (ev.type === "turn.outcome") {
     box.classList.add(d.outcome);
     box.dataset.outcome = d.outcome;
