@@ -195,3 +195,43 @@ def test_reminders_made_by_a_turn_are_listed_and_exported(client):
     listed = client.get("/v1/reminders").json()["reminders"]
     assert len(listed) == 1 and "Anna" in listed[0]["title"]
     assert "BEGIN:VCALENDAR" in client.get("/v1/reminders.ics").text
+
+
+def test_on_loopback_another_sites_page_cannot_reach_the_service(cockpit):
+    c = TestClient(create_app(cockpit, hosts=frozenset({"127.0.0.1", "localhost"})), base_url="http://127.0.0.1:8765")
+    assert c.get("/v1/signals").status_code == 200
+    rebound = c.post("/v1/turns", json={"text": "open the trunk"}, headers={"Host": "evil.example:8765"})
+    assert rebound.status_code == 421
+    assert c.get(f"/v1/signals/{TRUNK}").json()["value"] == 0
+    with pytest.raises(Exception):  # a browser's socket from another site's page
+        with c.websocket_connect("/v1/events", headers={"Origin": "http://evil.example", "Host": "127.0.0.1:8765"}) as ws:
+            ws.receive_text()
+    with c.websocket_connect("/v1/events", headers={"Origin": "http://127.0.0.1:8765", "Host": "127.0.0.1:8765"}) as ws:
+        assert json.loads(ws.receive_text())["type"] == "hello"
+
+
+def test_new_sessions_are_limited_per_client_so_a_flood_cannot_push_the_real_ones_out(cockpit):
+    c = TestClient(create_app(cockpit, limits=Limits(new_session_rate=1, new_session_burst=3)))
+    turn(c, "open the window", session="real")
+    codes = [c.post("/v1/turns", json={"text": "hi", "session": f"fake-{n}"}).status_code for n in range(6)]
+    assert codes[:2] == [200, 200] and 429 in codes
+    assert "real" in cockpit.sessions
+    assert c.post("/v1/turns", json={"text": "close the window", "session": "real"}).status_code == 200
+
+
+def test_a_turn_that_cannot_get_the_car_says_busy_and_changes_nothing(cockpit, client):
+    cockpit.WAIT_S = 0.05
+    cockpit._turn_lock.acquire()  # another turn holds the car (a slow model answer)
+    try:
+        r = client.post("/v1/turns", json={"text": "打开空调"})
+    finally:
+        cockpit._turn_lock.release()
+    assert r.status_code == 503
+    assert client.get(f"/v1/signals/{AC}").json()["value"] is False
+
+
+def test_a_failing_listener_never_fails_the_turn(cockpit, client):
+    def broken(event):
+        raise RuntimeError("closed loop")
+    cockpit.hub.subscribe(broken)
+    assert turn(client, "打开空调")["outcome"] == "executed"

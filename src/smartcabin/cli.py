@@ -41,7 +41,7 @@ def cmd_say(args: argparse.Namespace) -> int:
     setup = json.loads(args.setup) if args.setup else {}
     if not isinstance(setup, dict):
         raise ValueError("--setup must be a JSON object of signal paths to values")
-    result = Cockpit.from_config(_model_arg(args), setup=setup).turn(args.text, "say", args.zone)
+    result, _ = Cockpit.from_config(_model_arg(args), setup=setup).turn(args.text, "say", args.zone)
     if args.json:
         print(json.dumps(result.to_dict(), ensure_ascii=False))
     else:
@@ -194,7 +194,10 @@ def cmd_serve(args: argparse.Namespace) -> int:
     if token is None and not is_loopback(args.host):
         token = secrets.token_urlsafe(18)  # off loopback a token is required: one is made if none is given
         print(f"listening beyond loopback: requests need the token {token}", flush=True)
-    app = create_app(Cockpit.from_config(_model_arg(args)), token=token)
+    # without a token only this machine's own names are served: another site's page in the
+    # user's browser cannot reach the service through a rebound DNS name
+    hosts = None if token else frozenset({"127.0.0.1", "localhost", "::1", args.host})
+    app = create_app(Cockpit.from_config(_model_arg(args)), token=token, hosts=hosts)
     shown = "127.0.0.1" if args.host in ("0.0.0.0", "::") else args.host
     print(f"smartcabin cockpit: http://{shown}:{args.port}/" + (f"#token={token}" if token else ""), flush=True)
     uvicorn.run(app, host=args.host, port=args.port, log_level="warning", ws_max_size=64 * 1024)

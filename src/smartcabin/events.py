@@ -9,6 +9,7 @@ events, and a reconnecting one can ask for what it missed.
 from __future__ import annotations
 
 import json
+import logging
 import threading
 import time
 from collections import deque
@@ -16,6 +17,9 @@ from dataclasses import dataclass, field
 from functools import cached_property
 from enum import Enum
 from typing import Any, Callable
+
+
+log = logging.getLogger(__name__)
 
 
 class EventType(str, Enum):
@@ -86,7 +90,10 @@ class EventHub:
             stamped = Event(event.type, event.data, event.session, event.turn, self._seq, event.at)
             self._recent.append(stamped)
             for sink in list(self._subscribers):
-                sink(stamped)
+                try:
+                    sink(stamped)
+                except Exception:  # a listener's fault (a closed loop at shutdown) never fails the turn
+                    log.exception("event listener failed; event %d", stamped.seq)
         return stamped
 
     def subscribe(self, sink: Sink, since: int | None = None) -> Callable[[], None]:
@@ -108,3 +115,7 @@ class EventHub:
     @property
     def last_seq(self) -> int:
         return self._seq
+
+    @property
+    def listeners(self) -> int:
+        return len(self._subscribers)

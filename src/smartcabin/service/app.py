@@ -12,15 +12,17 @@ GET  /                       the web cockpit
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import hmac
 import json
 import re
 import time
+import uuid
 from importlib import resources
 from urllib.parse import parse_qsl
 from typing import Any
 
-from fastapi import FastAPI, HTTPException, Query, WebSocket, WebSocketDisconnect
+from fastapi import FastAPI, HTTPException, Query, Request, WebSocket, WebSocketDisconnect
 from fastapi.concurrency import run_in_threadpool
 from fastapi.responses import HTMLResponse, PlainTextResponse, Response
 from pydantic import BaseModel, ConfigDict, Field, StrictFloat, StrictInt, StrictStr, field_validator
@@ -33,6 +35,8 @@ from .limits import MAX_BODY, MAX_TEXT, Limits, RateLimiter
 
 _SESSION = re.compile(r"^[A-Za-z0-9_.-]{1,64}$")
 _WS_QUEUE = 10_000  # events a slow listener may fall behind by before it is closed (it reconnects with since=)
+_SEND_TIMEOUT_S = 10.0  # a listener that takes no data for this long is closed
+_MAX_LISTENERS = 256
 
 # scenario fields -> the sensors they set (VSS paths)
 _SCENARIO_SENSORS = {
@@ -76,13 +80,29 @@ class ScenarioRequest(BaseModel):
     cabin_temperature: StrictFloat | StrictInt | None = None
 
 
-def create_app(cockpit: Cockpit, token: str | None = None, limits: Limits = Limits()) -> FastAPI:
+def create_app(cockpit: Cockpit, token: str | None = None, limits: Limits = Limits(),
+               hosts: frozenset[str] | None = None) -> FastAPI:
     """The app over one cockpit. With `token`, every request must carry it
-    (Authorization: Bearer, or ?token= where a browser cannot set headers)."""
+    (Authorization: Bearer, or ?token= where a browser cannot set headers). With `hosts`, only
+    requests naming one of them in `Host` are served, and a browser's WebSocket only from a page
+    of that host: another site's page cannot reach a service on loopback (DNS rebinding)."""
     app = FastAPI(title="smartcabin", version="0.1.0",
                   description="Edge-first cockpit assistant: turns, signals, scenario controls and a live event stream.")
     clients = RateLimiter(limits.client_rate, limits.client_burst)
     sessions = RateLimiter(limits.session_rate, limits.session_burst)
+    new_sessions = RateLimiter(limits.new_session_rate, limits.new_session_burst)  # per client address
+    boot = uuid.uuid4().hex  # a page that reconnects to a restarted service starts its log afresh
+
+    def host_ok(headers: Any) -> bool:
+        if hosts is None:
+            return True
+        name = headers.get("host", "")
+        name = name.rsplit(":", 1)[0] if not name.endswith("]") else name
+        return name.strip("[]") in hosts
+
+    def origin_ok(headers: Any) -> bool:
+        origin = headers.get("origin")
+        return origin is None or origin.split("//", 1)[-1] == headers.get("host")
 
     def authorised(headers: Any, query: Any) -> bool:
         if token is None:
@@ -108,11 +128,13 @@ def create_app(cockpit: Cockpit, token: str | None = None, limits: Limits = Limi
                 return await self.inner(scope, receive, send)
             headers = {k.decode("latin-1"): v.decode("latin-1") for k, v in scope.get("headers", [])}
             query = dict(parse_qsl(scope.get("query_string", b"").decode("latin-1")))
+            client = scope.get("client") or ("?", 0)
+            if not clients.allow(client[0]):  # before the token: refused guesses are counted too
+                return await refuse(send, 429, "too many requests")
+            if not host_ok(headers):
+                return await refuse(send, 421, "this service answers on its own address only")
             if scope["path"].startswith("/v1") and not authorised(headers, query):
                 return await refuse(send, 401, "a token is required")
-            client = scope.get("client") or ("?", 0)
-            if not clients.allow(client[0]):
-                return await refuse(send, 429, "too many requests")
             size = headers.get("content-length")
             if size is not None and (not size.isdigit() or int(size) > MAX_BODY):
                 return await refuse(send, 413, f"request body over {MAX_BODY} bytes")
@@ -130,12 +152,16 @@ def create_app(cockpit: Cockpit, token: str | None = None, limits: Limits = Limi
     app.add_middleware(Guard)
 
     @app.post("/v1/turns")
-    async def post_turn(req: TurnRequest) -> dict[str, Any]:
+    async def post_turn(req: TurnRequest, request: Request) -> dict[str, Any]:
         if not sessions.allow(req.session):
             raise HTTPException(429, "too many turns in this session")
-        result = await run_in_threadpool(cockpit.turn, req.text, req.session, req.zone)
-        return {**result.to_dict(), "session": req.session, "zone": cockpit.sessions[req.session].zone,
-                "lang": result.lang}
+        if req.session not in cockpit.sessions and not new_sessions.allow(request.client.host if request.client else "?"):
+            raise HTTPException(429, "too many new sessions")  # nobody floods the real ones out
+        try:
+            result, zone = await run_in_threadpool(cockpit.turn, req.text, req.session, req.zone)
+        except TimeoutError as exc:
+            raise HTTPException(503, str(exc)) from None
+        return {**result.to_dict(), "session": req.session, "zone": zone, "lang": result.lang}
 
     @app.get("/v1/signals")
     async def get_signals(prefix: str = Query("", max_length=200)) -> dict[str, Any]:
@@ -162,6 +188,8 @@ def create_app(cockpit: Cockpit, token: str | None = None, limits: Limits = Limi
             changed = await run_in_threadpool(cockpit.set_sensors, values, controls)
         except SignalError as exc:
             raise HTTPException(422, str(exc)) from None
+        except TimeoutError as exc:
+            raise HTTPException(503, str(exc)) from None
         return {"signals": changed}
 
     @app.get("/v1/reminders")
@@ -188,27 +216,37 @@ def create_app(cockpit: Cockpit, token: str | None = None, limits: Limits = Limi
 
     @app.websocket("/v1/events")
     async def events(ws: WebSocket) -> None:
-        if not authorised(ws.headers, ws.query_params):
+        peer = ws.client.host if ws.client else "?"
+        if not clients.allow(peer) or not host_ok(ws.headers) or not origin_ok(ws.headers) \
+                or not authorised(ws.headers, ws.query_params) or cockpit.hub.listeners >= _MAX_LISTENERS:
             await ws.close(code=1008)
             return
-        since_raw = ws.query_params.get("since")
-        since = int(since_raw) if since_raw is not None and since_raw.isdigit() else None
+        since_raw = ws.query_params.get("since", "")
+        # numbers from another run of the service (a restart) mean nothing here: no replay then
+        since = int(since_raw) if since_raw.isdecimal() and ws.query_params.get("boot", boot) == boot else None
         await ws.accept()
         loop = asyncio.get_running_loop()
         queue: asyncio.Queue[Event | None] = asyncio.Queue()
+        behind = False
 
         def deliver(event: Event) -> None:  # on the thread that published: hand over to the loop
             loop.call_soon_threadsafe(_put, event)
 
         def _put(event: Event) -> None:
-            if queue.qsize() >= _WS_QUEUE:
-                queue.put_nowait(None)  # too far behind: close; the client resumes with since=
+            nonlocal behind
+            if behind:
+                return
+            if queue.qsize() >= _WS_QUEUE:  # too far behind: one close, nothing more queued; it resumes with since=
+                behind = True
+                while not queue.empty():
+                    queue.get_nowait()
+                queue.put_nowait(None)
             else:
                 queue.put_nowait(event)
 
-        await ws.send_text(json.dumps({"type": "hello", "seq": cockpit.hub.last_seq,
-                                       "signals": cockpit.vehicle.snapshot()}, ensure_ascii=False))
-        cancel = cockpit.hub.subscribe(deliver, since=since)
+        # subscribe first, then the snapshot: a change made in between is replayed, never lost
+        seen = cockpit.hub.last_seq if since is None else since
+        cancel = cockpit.hub.subscribe(deliver, since=seen)
         gone = asyncio.Event()
 
         async def listen() -> None:  # the client says nothing; its going away (or shutdown) ends the stream
@@ -218,22 +256,29 @@ def create_app(cockpit: Cockpit, token: str | None = None, limits: Limits = Limi
             except (WebSocketDisconnect, RuntimeError):
                 pass
             gone.set()
+            loop.call_soon(_put_end)
+
+        def _put_end() -> None:
             queue.put_nowait(None)
 
         listener = asyncio.create_task(listen())
         try:
+            await ws.send_text(json.dumps({"type": "hello", "seq": seen, "boot": boot,
+                                           "signals": cockpit.vehicle.snapshot()}, ensure_ascii=False))
             while True:
                 event = await queue.get()
                 if event is None:
                     if not gone.is_set():
                         await ws.close(code=1013)
                     return
-                await ws.send_text(event.json)
-        except (WebSocketDisconnect, RuntimeError):
+                await asyncio.wait_for(ws.send_text(event.json), _SEND_TIMEOUT_S)
+        except (WebSocketDisconnect, RuntimeError, asyncio.TimeoutError):
             return
         finally:
             cancel()
             listener.cancel()
+            with contextlib.suppress(asyncio.CancelledError):
+                await listener
 
     @app.get("/", response_class=HTMLResponse)
     async def page() -> str:

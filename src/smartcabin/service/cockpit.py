@@ -79,17 +79,24 @@ class Cockpit:
                 found = self.sessions[sid] = Session(sid, assistant, zone if zone in SEATS else DEFAULT_SPEAKER)
             return found
 
-    def turn(self, text: str, sid: str, zone: str | None = None) -> TurnResult:
+    WAIT_S = 30.0  # longest a turn waits for the car (one slow LLM turn ahead of it): then "busy"
+
+    def turn(self, text: str, sid: str, zone: str | None = None) -> tuple[TurnResult, str]:
+        """One turn of that session, from `zone` (else the session's seat); returns the result and
+        the seat it ran as. Raises TimeoutError when the car stays busy longer than WAIT_S."""
         s = self.session(sid, zone)
-        if zone in SEATS:
-            s.zone = zone
-        with self._turn_lock:
+        if not self._turn_lock.acquire(timeout=self.WAIT_S):
+            raise TimeoutError("the car is busy with another turn")
+        try:
+            if zone in SEATS:
+                s.zone = zone  # under the lock: two requests of one session never swap seats
+            speaker = s.zone
             self._turning = s
-            try:
-                s.turns += 1
-                return s.assistant.turn(text, zone=s.zone, on_event=self.hub.publish)
-            finally:
-                self._turning = None
+            s.turns += 1
+            return s.assistant.turn(text, zone=speaker, on_event=self.hub.publish), speaker
+        finally:
+            self._turning = None
+            self._turn_lock.release()
 
     def set_sensors(self, values: dict[str, object], controls: dict[str, object] | None = None) -> dict[str, Any]:
         """Scenario controls: `values` may name sensors only (speed, light, rain, temperatures);
@@ -99,9 +106,13 @@ class Cockpit:
         for name, value in (controls or {}).items():
             path = SCENARIO_CONTROLS[name]
             checked[path] = self.vehicle.validate(path, value)
-        with self._turn_lock:
+        if not self._turn_lock.acquire(timeout=self.WAIT_S):
+            raise TimeoutError("the car is busy with another turn")
+        try:
             for path, value in checked.items():
                 self.vehicle.set_sensor(path, value)
+        finally:
+            self._turn_lock.release()
         return {p: self.vehicle.get(p) for p in checked}
 
     def _signals_changed(self, changed: dict[str, Any]) -> None:

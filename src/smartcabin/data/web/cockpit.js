@@ -5,6 +5,7 @@ const token = new URLSearchParams(location.hash.slice(1)).get("token") || "";
 const auth = token ? { Authorization: "Bearer " + token } : {};
 const signals = {};
 let lastSeq = null;
+let boot = null;  // which run of the service the numbers belong to
 const session = "web-" + Math.random().toString(36).slice(2, 10);
 
 const T = {
@@ -116,7 +117,13 @@ function onTurnEvent(ev) {
 async function api(path, body) {
   const r = await fetch(path, { method: body ? "POST" : "GET", headers: { "Content-Type": "application/json", ...auth },
                                 body: body ? JSON.stringify(body) : undefined });
-  return r.json();
+  const data = await r.json();
+  if (!r.ok) {  // a refused request says why, in the log, as text
+    const box = el("div", { class: "turn refused", "data-error": String(r.status) });
+    box.append(el("div", { class: "reply" }, `${r.status}: ${typeof data.detail === "string" ? data.detail : JSON.stringify(data.detail)}`));
+    document.getElementById("log").appendChild(box);
+  }
+  return data;
 }
 document.getElementById("ask").addEventListener("submit", async (e) => {
   e.preventDefault();
@@ -150,6 +157,7 @@ let backoff = 250;
 function connect() {
   const q = new URLSearchParams();
   if (lastSeq !== null) q.set("since", String(lastSeq));
+  if (boot !== null) q.set("boot", boot);
   if (token) q.set("token", token);
   const ws = new WebSocket(`${location.protocol === "https:" ? "wss" : "ws"}://${location.host}/v1/events?${q}`);
   const status = document.getElementById("ws-status");
@@ -157,7 +165,11 @@ function connect() {
     const ev = JSON.parse(m.data);
     if (ev.type === "hello") {
       Object.assign(signals, ev.signals);
-      if (lastSeq === null || ev.seq < lastSeq) lastSeq = ev.seq;  // a restarted service numbers from 0 again
+      if (ev.boot !== boot) {  // a restarted service: its numbers and its turns start again
+        boot = ev.boot;
+        lastSeq = ev.seq;
+        for (const key of Object.keys(turns)) delete turns[key];
+      }
       status.textContent = t("live"); status.className = "live"; backoff = 250;
       draw();
       return;
