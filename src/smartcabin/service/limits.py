@@ -17,8 +17,8 @@ class Limits:
     client_burst: float = 400.0
     session_rate: float = 10.0  # turns per second, per session: a person says far fewer
     session_burst: float = 20.0
-    new_session_rate: float = 5.0  # sessions a client address may open per second
-    new_session_burst: float = 50.0
+    new_session_rate: float = 20.0  # sessions a client address may open per second (a gateway may hold hundreds)
+    new_session_burst: float = 400.0
 
 
 @dataclass
