@@ -15,14 +15,14 @@ import time
 from collections import deque
 from dataclasses import dataclass, field
 from functools import cached_property
-from enum import Enum
+from enum import StrEnum
 from typing import Any, Callable
 
 
 log = logging.getLogger(__name__)
 
 
-class EventType(str, Enum):
+class EventType(StrEnum):
     TURN_STARTED = "turn.started"  # text and seat, before understanding
     UNDERSTOOD = "turn.understood"  # who understood it (route, source) and what it asks for
     PLANNED = "turn.planned"  # the actions planned (their writes) and what could not be planned
@@ -35,7 +35,7 @@ class EventType(str, Enum):
     SIGNAL_CHANGED = "signal.changed"  # any signal that changed, whoever changed it
 
 
-class Outcome(str, Enum):
+class Outcome(StrEnum):
     """How a turn ended (eval-format.md)."""
     EXECUTED = "executed"
     REFUSED = "refused"
@@ -46,7 +46,7 @@ class Outcome(str, Enum):
     FAILED = "failed"
 
 
-class Route(str, Enum):
+class Route(StrEnum):
     EDGE = "edge"
     LOCAL_LLM = "local_llm"
     CLOUD_LLM = "cloud_llm"

@@ -2,10 +2,24 @@
 from __future__ import annotations
 
 from dataclasses import asdict, dataclass, field
+from enum import StrEnum
 from typing import Any
 
-# Turn acts: what the whole utterance does in the conversation.
-ACTS = ("command", "query", "undo", "yes", "no", "none", "clarify", "refuse", "service")
+
+class Act(StrEnum):
+    """What the whole utterance does in the conversation."""
+    COMMAND = "command"
+    QUERY = "query"
+    UNDO = "undo"
+    YES = "yes"
+    NO = "no"
+    NONE = "none"
+    CLARIFY = "clarify"
+    REFUSE = "refuse"
+    SERVICE = "service"
+
+
+ACTS = tuple(a.value for a in Act)
 
 
 @dataclass
@@ -36,7 +50,7 @@ class Intent:
 class Understanding:
     text: str
     lang: str
-    act: str
+    act: Act
     intents: list[Intent] = field(default_factory=list)
     reason: str | None = None  # why none/clarify/refuse: empty noise chitchat question injection ...; service: its id
     confidence: float = 1.0
@@ -46,6 +60,9 @@ class Understanding:
     affirm: bool = False  # also says yes ("yes, do it") — confirms a held action
     deny: bool = False  # also says no ("算了，还是二十度吧") — drops a held action
     slot_source: str | None = None  # who cut the names: rules | tagger | names (the car's library)
+
+    def __post_init__(self) -> None:
+        self.act = Act(self.act)  # an act outside the enumeration is a bug: it fails here, loudly
 
     def to_dict(self) -> dict[str, Any]:
         out = {"text": self.text, "lang": self.lang, "act": self.act, "reason": self.reason,
