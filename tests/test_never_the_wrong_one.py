@@ -424,3 +424,10 @@ def test_a_place_named_before_take_me_there_is_the_trip_not_the_radio():
     car.say("the Shell station on Main, take me there")
     assert "Shell station" in car[DEST]
     assert car["Vehicle.Cabin.Infotainment.Media.Played.Source"] == Car()["Vehicle.Cabin.Infotainment.Media.Played.Source"]
+
+
+@pytest.mark.parametrize("text", ["turn the seat heater on for my wife", "turn the lights on now"])
+def test_on_before_a_common_word_is_still_the_verb(text):
+    car = Car()
+    car.say(text)
+    assert car.changed()

@@ -209,8 +209,9 @@ def _clause(lex: Lexicon, catalog: dict[str, Capability], text: str, spans: list
     ops = _merge_ops([s for s in spans if s.tag == "op" and not inside(s)
                       and not any(n.start <= s.start < n.end for n in neg)
                       and not ((s.start, s.end) in no_spans and not devs)])
-    if lex.lang == "en":  # "the Shell station on Main": "on" before a word we don't know is a preposition
-        ops = [o for o in ops if not (o.text in ("on", "off") and _unknown_word_at(text, spans, o.end))]
+    if lex.lang == "en":  # "the Shell station on Main": "on" before a name we don't know is a preposition
+        after = lex.words.get("particle_followers", ())
+        ops = [o for o in ops if not (o.text in ("on", "off") and _unknown_word_at(text, spans, o.end, after))]
     particles = lex.raw.get("verb_particles", {})  # "shut the gps lady up": "up" is shut's, no op of its own
     ops = [o for o in ops if not any(p is not o and particles.get(p.text) == o.text and p.end <= o.start for p in ops)]
     bound = lex.raw.get("bound_ops", ())
@@ -568,10 +569,11 @@ def _apply_options(lex: Lexicon, text: str, it: Intent) -> None:
         it.op, it.option = "set", table[m.group(0)]
 
 
-def _unknown_word_at(text: str, spans: list[Span], at: int) -> bool:
-    """The next word after `at` is one no lexicon span covers."""
+def _unknown_word_at(text: str, spans: list[Span], at: int, common: tuple[str, ...] = ()) -> bool:
+    """The next word after `at` is one no lexicon span covers and no common word either
+    ("on for my wife": a verb's particle still)."""
     m = re.compile(r"\s+([a-z][\w']*)").match(text, at)
-    return bool(m) and not any(s.start <= m.start(1) < s.end for s in spans)
+    return bool(m) and m.group(1) not in common and not any(s.start <= m.start(1) < s.end for s in spans)
 
 
 def _to_side(it: Intent, zone_keys: list[str], catalog: dict[str, Capability]) -> None:
