@@ -64,7 +64,7 @@ class _Turn:
     parts: list[str] = field(default_factory=list)
     outcome: str | None = None
     handoff: bool = False  # a service a configured LLM can do better
-    event: Callable[[EventType, dict[str, Any]], None] = lambda kind, data: None  # the turn's event sink
+    event: Callable[[EventType, Callable[[], dict[str, Any]]], None] = lambda kind, data: None  # the turn's events
 
 
 DEFAULT_MODE = "hybrid"  # parser first, the learned model when the parser has no reading
@@ -181,23 +181,23 @@ class Assistant:
         self.turns += 1
         number = self.turns
 
-        def event(kind: EventType, data: dict[str, Any]) -> None:
-            if on_event is not None:
-                on_event(Event(kind, data, self.session, number))
+        def event(kind: EventType, data: Callable[[], dict[str, Any]]) -> None:
+            if on_event is not None:  # the payload is built only for a listener: no cost on a bare turn
+                on_event(Event(kind, data(), self.session, number))
 
         spoken: list[str] = []
 
         def say(sentence: str) -> None:  # the LLM tier's first words are its acknowledgement, then its sentences
-            event(EventType.SENTENCE if spoken else EventType.ACKNOWLEDGED, {"text": sentence})
+            event(EventType.SENTENCE if spoken else EventType.ACKNOWLEDGED, lambda: {"text": sentence})
             spoken.append(sentence)
             if emit is not None:
                 emit(sentence)
 
         speaker = zone if zone and is_seat(zone) else DEFAULT_SPEAKER
-        event(EventType.TURN_STARTED, {"text": text if isinstance(text, str) else "", "zone": speaker})
+        event(EventType.TURN_STARTED, lambda: {"text": text if isinstance(text, str) else "", "zone": speaker})
         awaits, follows = self.memory.awaits, self.memory.follows
         u = self.edge.understand(text, self._context_domain(), names=self.names, awaits=awaits, follows=follows)
-        event(EventType.UNDERSTOOD, {"lang": u.lang, "act": u.act, "reason": u.reason, "source": u.source,
+        event(EventType.UNDERSTOOD, lambda: {"lang": u.lang, "act": u.act, "reason": u.reason, "source": u.source,
                                      "intents": [i.to_dict() for i in u.intents]})
         self.memory.awaits = self.memory.follows = None  # for this turn only: "打电话" … "取消" … "妈妈" dials no one
         before = self.vehicle.snapshot()
@@ -233,9 +233,9 @@ class Assistant:
         if self.review_log is not None and (handoff or outcome in ("clarify", "failed")):
             self._log_for_review(result)
         if writes:
-            event(EventType.WRITES_APPLIED, {"writes": [{"path": w.path, "value": w.value} for w in writes],
+            event(EventType.WRITES_APPLIED, lambda: {"writes": [{"path": w.path, "value": w.value} for w in writes],
                                              "changes": dict(changes)})
-        event(EventType.OUTCOME, {**result.to_dict(), "lang": u.lang})
+        event(EventType.OUTCOME, lambda: {**result.to_dict(), "lang": u.lang})
         return result
 
     def _log_for_review(self, r: TurnResult) -> None:
@@ -370,7 +370,7 @@ class Assistant:
         refused: list[str] = []
         confirm: list[Action] = []
         confirm_rules: set[str] = set()
-        t.event(EventType.PLANNED, {
+        t.event(EventType.PLANNED, lambda: {
             "actions": [{"cap": a.cap.id, "writes": [{"path": w.path, "value": w.value} for w in a.writes]}
                         for a in planned.actions],
             "problems": [{"kind": pr.kind, "cap": pr.cap.id if pr.cap else None} for pr in planned.problems]})
@@ -378,7 +378,7 @@ class Assistant:
             verdict = check(a.writes, self.vehicle, t.speaker)
             if verdict.decision != "allow":
                 t.event(EventType.REFUSED if verdict.decision == "refuse" else EventType.CONFIRM,
-                        {"cap": a.cap.id, "rule": verdict.rule.id if verdict.rule else None,
+                        lambda verdict=verdict, a=a: {"cap": a.cap.id, "rule": verdict.rule.id if verdict.rule else None,
                          "reason": verdict.rule.reason[t.lang] if verdict.rule else ""})
             if verdict.decision == "allow":
                 allowed.append(a)

@@ -4,9 +4,10 @@ from __future__ import annotations
 
 import threading
 import time
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any
+from typing import Any, Iterator
 
 from ..assistant import DEFAULT_MODE, Assistant, TurnResult, understanding_for
 from ..events import Event, EventHub, EventType
@@ -85,18 +86,16 @@ class Cockpit:
         """One turn of that session, from `zone` (else the session's seat); returns the result and
         the seat it ran as. Raises TimeoutError when the car stays busy longer than WAIT_S."""
         s = self.session(sid, zone)
-        if not self._turn_lock.acquire(timeout=self.WAIT_S):
-            raise TimeoutError("the car is busy with another turn")
-        try:
+        with self._car():
             if zone in SEATS:
                 s.zone = zone  # under the lock: two requests of one session never swap seats
             speaker = s.zone
             self._turning = s
-            s.turns += 1
-            return s.assistant.turn(text, zone=speaker, on_event=self.hub.publish), speaker
-        finally:
-            self._turning = None
-            self._turn_lock.release()
+            try:
+                s.turns += 1
+                return s.assistant.turn(text, zone=speaker, on_event=self.hub.publish), speaker
+            finally:
+                self._turning = None
 
     def set_sensors(self, values: dict[str, object], controls: dict[str, object] | None = None) -> dict[str, Any]:
         """Scenario controls: `values` may name sensors only (speed, light, rain, temperatures);
@@ -106,14 +105,20 @@ class Cockpit:
         for name, value in (controls or {}).items():
             path = SCENARIO_CONTROLS[name]
             checked[path] = self.vehicle.validate(path, value)
+        with self._car():
+            for path, value in checked.items():
+                self.vehicle.set_sensor(path, value)
+        return {p: self.vehicle.get(p) for p in checked}
+
+    @contextmanager
+    def _car(self) -> Iterator[None]:
+        """The car, one turn or scenario change at a time; TimeoutError after WAIT_S."""
         if not self._turn_lock.acquire(timeout=self.WAIT_S):
             raise TimeoutError("the car is busy with another turn")
         try:
-            for path, value in checked.items():
-                self.vehicle.set_sensor(path, value)
+            yield
         finally:
             self._turn_lock.release()
-        return {p: self.vehicle.get(p) for p in checked}
 
     def _signals_changed(self, changed: dict[str, Any]) -> None:
         s = self._turning

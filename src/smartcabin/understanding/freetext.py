@@ -27,9 +27,6 @@ _DIGITS = re.compile(r"^\+?[\d\s-]{3,}$")
 _FREQUENCY = re.compile(r"^(fm\s*)?\d{2,3}(\.\d)?\s*(fm|mhz|am|兆赫)?$|^(调频|fm)\s*\d")
 _NOT_PLACE = re.compile(r"^(\d+(\.\d+)?\s*(度|%|档)|掉|了|吧|掉吧|哪|什么地方|的|时候|一直|换个|换成|where\b|somewhere\b"
                         r"|(?:be|get|have|do|make|take|see|miss|try|need|stop|pick|grab|hit|eat|sleep|work on)\b)")
-# a pronoun or a demonstrative names no one and nowhere: "到楼下给你打电话", "去那个"
-_NOBODY = {"你", "我", "他", "她", "它", "您", "你们", "我们", "他们", "那个", "这个", "那", "这", "那里", "这里", "那儿",
-           "这儿", "别的", "别", "谁", "one", "ones", "the one", "you", "me", "him", "her", "them", "us", "it", "that", "this", "there", "here"}
 _BARE_NAV = {"go", "head", "take me", "take us", "回"}
 
 
@@ -223,6 +220,12 @@ def _verb_at(lex: "Lexicon", key: str, text: str, spans: list[Any], start: int) 
     return pattern.match(text, m.start())
 
 
+def _names_no_one(said: str) -> bool:
+    """A pronoun or a demonstrative of either language ("你", "that"): no contact, no place."""
+    from .lexicon import load_lexicon  # cached; the lexicon module does not import this one back at load
+    return any(said in load_lexicon(lang).words.get("pronouns", ()) for lang in ("zh", "en"))
+
+
 def _nav(lex: "Lexicon", verb: str, place: str) -> Intent | None:
     home, work = lex.words.get("home_words", ()), lex.words.get("work_words", ())
     if place in home:
@@ -233,7 +236,7 @@ def _nav(lex: "Lexicon", verb: str, place: str) -> Intent | None:
     lead = verb.strip()
     if place and lead in lex.words.get("place_leads", ()):
         place = f"{lead}{place}" if lex.lang == "zh" else f"{lead} {place}"  # "附近的充电站": all of it
-    if not place or verb.strip() in _BARE_NAV or _NOT_PLACE.match(place) or "会儿" in place or place in _NOBODY \
+    if not place or verb.strip() in _BARE_NAV or _NOT_PLACE.match(place) or "会儿" in place or _names_no_one(place) \
             or place.startswith(lex.words.get("not_places", ())):
         return None  # "找个东西": looking for something in the car
     return Intent(cap="navigation.go", op="on", slots={"place": place})
@@ -260,7 +263,7 @@ def _call(lex: "Lexicon", text: str, spans: list[Any], start: int) -> Intent | N
     target = _clean(lex, target)
     if not target:
         return None
-    if target in _NOBODY:
+    if _names_no_one(target):
         return Intent(cap="phone.call", op="on")  # "到楼下给你打电话": a call to no one named; ask whom
     if target in lex.words.get("nobody_named", ()):
         return Intent(cap="phone.call", op="on")  # "我想打个电话", "call someone": ask whom

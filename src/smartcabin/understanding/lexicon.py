@@ -92,7 +92,7 @@ def _compile(lang: str, raw: dict[str, Any]) -> Lexicon:
         if raw.get(key):
             lex.verbs[key] = re.compile(lex.bounded(_alternation([str(p).lower() for p in raw[key]])))
     for key in ("home_words", "work_words", "media_nouns", "genres", "artists", "fillers", "not_titles", "not_places",
-                "there_words", "call_alone", "nobody_named", "not_names", "later_words", "play_leads", "place_leads", "particle_followers"):
+                "there_words", "call_alone", "nobody_named", "not_names", "later_words", "play_leads", "place_leads", "particle_followers", "pronouns"):
         lex.words[key] = tuple(str(p).lower() for p in raw.get(key, []))
     # longest first, once: strip_fillers tries them in this order on every clause
     lex.words["fillers"] = tuple(sorted(lex.words["fillers"], key=len, reverse=True))

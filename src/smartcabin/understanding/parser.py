@@ -64,21 +64,14 @@ def parse(text: str, lang: str | None = None) -> Understanding:
         return Understanding(text=raw, lang=lang, act="none", reason="noise")
     if not text or not meaningful(text):
         return Understanding(text=raw, lang=lang, act="none", reason="empty" if not text else "noise")
-    mixed = lang == "zh" and _LATIN.search(text) is not None
-    lex = load_lexicon("mixed" if mixed or (lang == "en" and _CJK_CHAR.search(text)) else lang)
+    lex = _lexicon_for(text, lang)
     if _reported(text, lang):
         return Understanding(text=raw, lang=lang, act="none", reason="chitchat")  # someone else's words
     if lex.unsupported is not None and lex.unsupported.search(text):
         # "第三排座椅加热打开", "后排电视打开，给孩子看动画片": a thing this car lacks, named anywhere,
         # is the whole request; never the nearest function it has
         return Understanding(text=raw, lang=lang, act="none", reason="unknown_device")
-    if lang == "zh":
-        text = normalize_zh(text)
-        if mixed:
-            text = normalize_en(expand_contractions(text))
-    else:
-        text = normalize_en(expand_contractions(text))
-    text = lex.fix_slips(_BAND_DIGITS.sub(r"\1 ", _DIGIT_COMMA.sub(" ", text)))
+    text = _normal_form(lex, text, lang)
     catalog = load_catalog()
     spans = _tag(lex, text)
     tags = {s.tag for s in spans}
@@ -528,11 +521,28 @@ def seats_said(text: str, lang: str) -> tuple[str, ...] | None:
     reads the seats of."""
     if not isinstance(text, str) or len(text) > MAX_CHARS:
         return None
-    lex = load_lexicon(lang)
-    norm = clean(text)
-    norm = normalize_zh(norm) if lang == "zh" else normalize_en(expand_contractions(norm))
-    zones = [s.payload for s in _tag(lex, norm) if s.tag == "zone"]
+    cleaned = clean(text)
+    lex = _lexicon_for(cleaned, lang)
+    zones = [s.payload for s in _tag(lex, _normal_form(lex, cleaned, lang)) if s.tag == "zone"]
     return _seats(zones) if zones else None
+
+
+def _lexicon_for(text: str, lang: str) -> Lexicon:
+    """Chinese with English words in it, or English with Chinese, reads with the mixed lexicon."""
+    mixed = lang == "zh" and _LATIN.search(text) is not None or lang == "en" and _CJK_CHAR.search(text) is not None
+    return load_lexicon("mixed" if mixed else lang)
+
+
+def _normal_form(lex: Lexicon, text: str, lang: str) -> str:
+    """Cleaned text as the tagger reads it: numbers as digits, contractions spelled out, ASR slips mended."""
+    if lang == "zh":
+        mixed = _LATIN.search(text) is not None  # English words inside Chinese: their numbers too
+        text = normalize_zh(text)
+        if mixed:
+            text = normalize_en(expand_contractions(text))
+    else:
+        text = normalize_en(expand_contractions(text))
+    return lex.fix_slips(_BAND_DIGITS.sub(r"\1 ", _DIGIT_COMMA.sub(" ", text)))
 
 
 def refers_back(text: str) -> bool:
