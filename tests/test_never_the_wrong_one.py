@@ -187,7 +187,8 @@ def test_turning_the_sound_down_is_quieter_not_silent(text):
     assert 0 < car[VOLUME] < before
 
 
-@pytest.mark.parametrize("text", ["打一下方向", "到楼下给你打电话", "we're gonna be late", "这导航不靠谱啊", "去那个"])
+@pytest.mark.parametrize("text", ["打一下方向", "到楼下给你打电话", "we're gonna be late", "这导航不靠谱啊", "去那个",
+                                  "the nearest one"])
 def test_talk_with_a_call_or_a_trip_verb_in_it_calls_no_one_and_goes_nowhere(text):
     car = Car()
     car.say("打开空调")

@@ -234,11 +234,11 @@ def _nav(lex: "Lexicon", verb: str, place: str) -> Intent | None:
         return Intent(cap="navigation.go", op="on", slots={"place": "WORK"})
     place = re.sub(r"^(那个|这个|那家|这家)(?=.)", "", place)  # "附近的那个银行": the bank
     lead = verb.strip()
-    if place and lead in lex.words.get("place_leads", ()):
-        place = f"{lead}{place}" if lex.lang == "zh" else f"{lead} {place}"  # "附近的充电站": all of it
-    if not place or verb.strip() in _BARE_NAV or _NOT_PLACE.match(place) or "会儿" in place or _names_no_one(place) \
+    if not place or lead in _BARE_NAV or _NOT_PLACE.match(place) or "会儿" in place or _names_no_one(place) \
             or place.startswith(lex.words.get("not_places", ())):
-        return None  # "找个东西": looking for something in the car
+        return None  # "找个东西": looking for something in the car; "the nearest one": no place named
+    if lead in lex.words.get("place_leads", ()):
+        place = f"{lead}{place}" if lex.lang == "zh" else f"{lead} {place}"  # "附近的充电站": all of it
     return Intent(cap="navigation.go", op="on", slots={"place": place})
 
 
