@@ -17,9 +17,9 @@ import sys
 import time
 from pathlib import Path
 
+from smartcabin.engines import Engines
 from smartcabin.evaluation import HandEverythingOff, load_cases, percentile, run_case
 from smartcabin.llm.local import DEADLINE_S, MIN_PRECISION, Gate, LocalModel
-from smartcabin.llm.tier import LLMTier
 
 GATE = Path(__file__).resolve().parents[1] / "src" / "smartcabin" / "data" / "model" / "local_gate.json"
 
@@ -31,10 +31,10 @@ def main() -> None:
     proposals = right = 0
     seconds: list[float] = []
     cases = load_cases(files)
+    engines = Engines(HandEverythingOff(), local=model, confirm_local=False)  # each case its own tier
     for case in cases:
-        tier = LLMTier(local=model, confirm_local=False)
         start = time.perf_counter()
-        r = run_case(case, HandEverythingOff(), tier)
+        r = run_case(case, engines)
         seconds.append((time.perf_counter() - start) / max(1, len(r.turns)))
         if any(t["writes"] for t in r.turns):
             proposals += 1

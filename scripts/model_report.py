@@ -17,6 +17,7 @@ import sys
 import tempfile
 from pathlib import Path
 
+from smartcabin.engines import Engines
 from smartcabin.evaluation import load_cases, percentile, run_case
 from smartcabin.model.classifier import IntentModel
 from smartcabin.training.dataset import Example, _key
@@ -31,7 +32,8 @@ ACTED = {"executed", "answered", "refused", "confirm", "failed"}
 
 
 def run(cases, edge):
-    results = [run_case(c, edge) for c in cases]
+    engines = Engines(edge)
+    results = [run_case(c, engines) for c in cases]
     lat = [t["latency_ms"] for r in results for t in r.turns]
     acc = sum(r.passed for r in results) / len(results)
     return results, acc, lat

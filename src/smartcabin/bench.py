@@ -71,11 +71,12 @@ def run_turns(cases: list[dict[str, Any]], rounds: int, mode: str = "parser",
               model: Path | None = None) -> tuple[list[float], dict[str, list[int]], int]:
     """Per-turn latencies over the corpus, and reply lengths of single-action executed turns.
     `model`: an intent model file other than the packaged one."""
-    from .assistant import Assistant, understanding_for
+    from .assistant import Assistant
+    from .engines import Engines
     from .reminders import ReminderStore
     from .vehicle import SimulatedVehicle
 
-    edge = understanding_for(mode, model)
+    edge = Engines.from_config(mode, model, llm=False).edge  # the run's composition root: the edge alone
 
     latencies: list[float] = []
     lengths: dict[str, list[int]] = {"zh": [], "en": []}

@@ -33,8 +33,8 @@ def run_chat(zone: str = "Row1.DriverSide", stdin=sys.stdin, stdout=sys.stdout,
              review_log: Path | None = None, model: Path | None = None) -> int:
     cockpit = Cockpit.from_config(model, review_log=review_log)  # the same composition root as the service
     vehicle, assistant = cockpit.vehicle, cockpit.session("chat", zone).assistant
-    if cockpit.llm is not None:
-        print(f"LLM tier: {cockpit.llm.describe()}", file=stdout)
+    if assistant.llm is not None:
+        print(f"LLM tier: {assistant.llm.describe()}", file=stdout)
     interactive = stdin.isatty()
     print("smartcabin on the embedded simulator. /help for commands, /quit to leave.", file=stdout)
     while True:

@@ -9,9 +9,8 @@ from functools import lru_cache
 from pathlib import Path
 from typing import Any, Iterable
 
-from .assistant import DEFAULT_MODE, Assistant, understanding_for
-from .llm.tier import LLMTier
-from .understanding.router import EdgeUnderstanding
+from .assistant import Assistant
+from .engines import DEFAULT_MODE, Engines
 from .understanding.text import detect_lang
 from .understanding.types import Understanding
 from .capabilities import load_catalog
@@ -115,8 +114,8 @@ class HandEverythingOff:
         pass
 
 
-def run_case(case: dict[str, Any], understanding: EdgeUnderstanding | None = None,
-             llm: LLMTier | None = None) -> CaseResult:
+def run_case(case: dict[str, Any], engines: Engines) -> CaseResult:
+    """One case on a car of its own, with a conversation of its own over the run's engines."""
     cid = str(case.get("id", "?"))
     failures: list[str] = []
     try:
@@ -125,8 +124,8 @@ def run_case(case: dict[str, Any], understanding: EdgeUnderstanding | None = Non
         return CaseResult(cid, False, [f"setup: {exc}"], [], case.get("lang", "?"), cid.split("-")[0])
     start = vehicle.snapshot()
     with tempfile.TemporaryDirectory() as tmp:  # timers and reminders of a case stay in the case
-        assistant = Assistant(vehicle, understanding=understanding, llm=llm,
-                              reminders=ReminderStore(Path(tmp) / "reminders.json"))
+        store = ReminderStore(Path(tmp) / "reminders.json")
+        assistant = Assistant(vehicle, understanding=engines.edge, llm=engines.tier(store), reminders=store)
         turns = []
         last = None
         for turn in case.get("turns", []):
@@ -225,13 +224,10 @@ def wrong_actions(results: list[CaseResult]) -> dict[str, Any]:
 
 
 def run_cases(paths: Iterable[str | Path], mode: str | None = None, model: Path | None = None) -> list[CaseResult]:
-    """Run cases; `mode` defaults to the assistant's own (assistant.DEFAULT_MODE). In the LLM
-    modes the tier answers every turn and acts without asking first, so that what it
-    proposes is what is scored."""
-    if mode in LLM_MODES:
-        return [run_case(c, HandEverythingOff(), _tier(mode)) for c in load_cases(paths)]
-    edge = understanding_for(mode or DEFAULT_MODE, model)
-    return [run_case(c, edge) for c in load_cases(paths)]
+    """Run cases over one set of engines (the run's composition root); `mode` defaults to the
+    assistant's own (engines.DEFAULT_MODE)."""
+    engines = llm_engines(mode) if mode in LLM_MODES else Engines.from_config(mode or DEFAULT_MODE, model, llm=False)
+    return [run_case(c, engines) for c in load_cases(paths)]
 
 
 def evaluate(paths: Iterable[str | Path], mode: str | None = None, model: Path | None = None) -> dict[str, Any]:
@@ -239,28 +235,22 @@ def evaluate(paths: Iterable[str | Path], mode: str | None = None, model: Path |
     return report(run_cases(paths, mode, model))
 
 
-_engines: dict[str, Any] = {}
+def llm_engines(mode: str) -> Engines:
+    """The LLM tier alone answers every turn (each case its own history) and acts without
+    asking first, so that what it proposes is what is scored."""
+    if mode == "cloud_llm":
+        from .llm.client import ChatClient
+        from .llm.config import load_config
 
-
-def _tier(mode: str) -> LLMTier:
-    """A fresh tier (its own conversation) per case, over one engine per process."""
-    from .llm.client import ChatClient
-    from .llm.config import load_config
+        cfg = load_config()
+        if cfg is None:
+            raise SystemExit("cloud_llm: no LLM configured (SMARTCABIN_LLM_BASE_URL, SMARTCABIN_LLM_MODEL)")
+        return Engines(HandEverythingOff(), cloud=ChatClient(cfg), confirm_local=False)
+    from .llm.local import Gate
     from .llm.tier import local_from_env
 
-    if mode not in _engines:
-        if mode == "cloud_llm":
-            cfg = load_config()
-            if cfg is None:
-                raise SystemExit("cloud_llm: no LLM configured (SMARTCABIN_LLM_BASE_URL, SMARTCABIN_LLM_MODEL)")
-            _engines[mode] = ChatClient(cfg)
-        else:
-            engine = local_from_env()
-            if engine is None:
-                raise SystemExit("local_llm: no local model installed (pip install '.[local]')")
-            from .llm.local import Gate
-            engine.gate = Gate(actions=True)  # measuring the model itself: its gate would hide it
-            _engines[mode] = engine
-    engine = _engines[mode]
-    return LLMTier(cloud=engine if mode == "cloud_llm" else None, local=engine if mode == "local_llm" else None,
-                   confirm_local=False)
+    engine = local_from_env()
+    if engine is None:
+        raise SystemExit("local_llm: no local model installed (pip install '.[local]')")
+    engine.gate = Gate(actions=True)  # measuring the model itself: its gate would hide it
+    return Engines(HandEverythingOff(), local=engine, confirm_local=False)

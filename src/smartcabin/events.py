@@ -50,6 +50,7 @@ class Route(StrEnum):
     EDGE = "edge"
     LOCAL_LLM = "local_llm"
     CLOUD_LLM = "cloud_llm"
+    OFFLINE = "offline"  # handed to the LLM tier, but no model was reachable: the car's honest reply
 
 
 @dataclass(frozen=True)

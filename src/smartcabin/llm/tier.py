@@ -12,7 +12,7 @@ import re
 from dataclasses import dataclass, field
 from typing import Any, Callable, Iterator, Protocol
 
-from .client import ChatClient, Done, Error, Event, Text, ToolCall
+from .client import Done, Error, Event, Text, ToolCall
 from ..reminders import REMINDER_TOOLS, ReminderStore
 from .search import SEARCH_TOOL, SearchProvider
 from .tools import STATE_TOOL, ToolError, to_intent, tools
@@ -214,18 +214,6 @@ class LLMTier:
         if not moving or _STORY.search(asked) or len(sentences) <= 2:
             return full.strip()
         return " ".join(s.strip() for s in sentences[:2])
-
-
-def tier_from_config() -> LLMTier | None:
-    """The tier the environment / config file describes, or None (the edge works alone)."""
-    from .config import load_config
-    from .search import search_from_env
-
-    cfg = load_config()
-    local = local_from_env()
-    if cfg is None and local is None:
-        return None
-    return LLMTier(ChatClient(cfg) if cfg else None, local, search=search_from_env(), reminders=ReminderStore())
 
 
 def local_from_env() -> ChatEngine | None:

@@ -9,12 +9,11 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, Iterator
 
-from ..assistant import DEFAULT_MODE, Assistant, TurnResult, understanding_for
+from ..assistant import Assistant, TurnResult
+from ..engines import DEFAULT_MODE, Engines
 from ..events import Event, EventHub, EventType
-from ..llm.tier import LLMTier, tier_from_config
 from ..reminders import ReminderStore
 from ..understanding.naming import index_for
-from ..understanding.router import EdgeUnderstanding
 from ..vehicle import SimulatedVehicle, vehicle_from_config
 from ..zones import DEFAULT_SPEAKER, SEATS
 
@@ -41,12 +40,11 @@ class Cockpit:
 
     MAX_SESSIONS = 1000
 
-    def __init__(self, vehicle: SimulatedVehicle | None = None, edge: EdgeUnderstanding | None = None,
-                 llm: LLMTier | None = None, reminders: ReminderStore | None = None,
-                 hub: EventHub | None = None, review_log: Path | None = None) -> None:
+    def __init__(self, vehicle: SimulatedVehicle | None = None, engines: Engines | None = None,
+                 reminders: ReminderStore | None = None, hub: EventHub | None = None,
+                 review_log: Path | None = None) -> None:
         self.vehicle = vehicle if vehicle is not None else vehicle_from_config()
-        self.edge = edge if edge is not None else understanding_for(DEFAULT_MODE)
-        self.llm = llm
+        self.engines = engines if engines is not None else Engines.shared()
         self.reminders = reminders if reminders is not None else ReminderStore()
         self.hub = hub if hub is not None else EventHub()
         self.review_log = review_log  # turns routed away or failed, for labelling (every session's)
@@ -55,7 +53,7 @@ class Cockpit:
         self._sessions_lock = threading.Lock()
         # the data every conversation loads (lexicons, rules, replies, stories) loads now, at start,
         # not in the first session's first turn while the others wait
-        Assistant(self.vehicle, understanding=self.edge, reminders=self.reminders, names=self.names)
+        Assistant(self.vehicle, understanding=self.engines.edge, reminders=self.reminders, names=self.names)
         self._turn_lock = threading.Lock()
         self._turning: Session | None = None
         self.vehicle.subscribe(self._signals_changed)
@@ -64,8 +62,7 @@ class Cockpit:
     def from_config(cls, model: Path | None = None, backend: str = "simulator", setup: dict[str, object] | None = None,
                     review_log: Path | None = None) -> "Cockpit":
         """The process's engines, once: the car, the edge understanding, the LLM tier if configured."""
-        return cls(vehicle_from_config(backend, setup), understanding_for(DEFAULT_MODE, model), tier_from_config(),
-                   review_log=review_log)
+        return cls(vehicle_from_config(backend, setup), Engines.from_config(DEFAULT_MODE, model), review_log=review_log)
 
     def session(self, sid: str, zone: str | None = None) -> Session:
         """The session of that id, made on first use (its seat from the first turn or `zone`)."""
@@ -75,7 +72,9 @@ class Cockpit:
                 if len(self.sessions) >= self.MAX_SESSIONS:
                     oldest = min(self.sessions.values(), key=lambda s: s.created)
                     del self.sessions[oldest.id]  # bounded: a flood of new sessions cannot grow memory
-                assistant = Assistant(self.vehicle, understanding=self.edge, llm=self.llm, reminders=self.reminders,
+                # the engines are shared; the conversation, its LLM history included, is the session's
+                assistant = Assistant(self.vehicle, understanding=self.engines.edge,
+                                      llm=self.engines.tier(self.reminders), reminders=self.reminders,
                                       session=sid, names=self.names, review_log=self.review_log)
                 found = self.sessions[sid] = Session(sid, assistant, zone if zone in SEATS else DEFAULT_SPEAKER)
             return found
