@@ -80,21 +80,21 @@ async def session(client: httpx.AsyncClient, sid: str, texts: list[str], out: li
                     "app": _app_ms(r.headers.get("server-timing", ""))})
 
 
-def one_by_one(base: str, texts: list[str]) -> list[dict]:
+def one_by_one(base: str, texts: list[str], pause: float = 0.01, prefix: str = "alone") -> list[dict]:
     """A lean client (http.client, one kept-alive connection), one turn at a time, a new session
     every 10 turns (under the per-session rate): what the HTTP path itself adds to a turn."""
     host, port = base.split("//")[1].split(":")
     conn = http.client.HTTPConnection(host, int(port))
     out = []
     for n, text in enumerate(texts):
-        body = json.dumps({"text": text, "session": f"alone-{n // 10}"})
+        body = json.dumps({"text": text, "session": f"{prefix}-{n // 10}"})
         t0 = time.perf_counter()
         conn.request("POST", "/v1/turns", body, {"Content-Type": "application/json"})
         r = conn.getresponse()
         data = json.loads(r.read())
         out.append({"status": r.status, "rtt": (time.perf_counter() - t0) * 1000, "server": data.get("latency_ms", 0.0),
                     "app": _app_ms(r.getheader("server-timing") or "")})
-        time.sleep(0.01)
+        time.sleep(pause)
     conn.close()
     return out
 
@@ -112,11 +112,15 @@ async def main_async(args: argparse.Namespace, base: str) -> int:
     await asyncio.sleep(0.5)
     results: list[dict] = []
     limits = httpx.Limits(max_connections=args.sessions, max_keepalive_connections=args.sessions)
+    # a lean client in a process of its own, one turn at a time while the sessions load the
+    # service: what HTTP adds to a turn under that load, without the load generator's own cost
+    probe = subprocess.Popen([sys.executable, __file__, "--probe", base], stdout=subprocess.PIPE, text=True)
     async with httpx.AsyncClient(base_url=base, limits=limits, timeout=60) as client:
         t0 = time.perf_counter()
         await asyncio.gather(*(session(client, f"load-{n}", texts[n * args.turns:(n + 1) * args.turns], results,
                                        args.think) for n in range(args.sessions)))
         wall = time.perf_counter() - t0
+    probed = json.loads((await asyncio.to_thread(probe.communicate))[0])
     await asyncio.sleep(1.0)
     stop.set()
     await asyncio.gather(*listeners)
@@ -125,7 +129,8 @@ async def main_async(args: argparse.Namespace, base: str) -> int:
     rtt = [r["rtt"] for r in ok]
     added = [r["rtt"] - r["server"] for r in ok]
     print(f"machine: {os.uname().machine}, {os.cpu_count()} cores, Python {sys.version.split()[0]}; "
-          f"server and client in separate processes on loopback")
+          f"server and client in separate processes on loopback"
+          + ("; the service pinned to core 0, the load generator to the rest" if args.pin else ""))
     idle_inside = [r["app"] - r["server"] for r in alone if r["status"] == 200]
     print(f"one client alone, {len(alone)} turns one by one: HTTP adds p50 {pct(idle, .5):.2f} ms, p99 {pct(idle, .99):.2f} ms "
           f"(round trip p50 {pct([r['rtt'] for r in alone], .5):.2f} ms; inside the service p50 {pct(idle_inside, .5):.2f} ms)")
@@ -138,32 +143,45 @@ async def main_async(args: argparse.Namespace, base: str) -> int:
     print(f"inside the service, HTTP and JSON around the turn (Server-Timing - latency_ms): p50 {pct(inside, .5):.2f} ms  "
           f"p99 {pct(inside, .99):.2f} ms")
     print(f"what HTTP adds per turn (round trip - latency_ms): p50 {pct(added, .5):.2f} ms  p99 {pct(added, .99):.2f} ms  "
-          f"mean {statistics.fmean(added):.2f} ms")
+          f"mean {statistics.fmean(added):.2f} ms (this load generator's own cost included)")
+    under = [r["rtt"] - r["server"] for r in probed if r["status"] == 200]
+    print(f"a lean client during the load, {len(under)} turns one by one: HTTP adds p50 {pct(under, .5):.2f} ms, "
+          f"p99 {pct(under, .99):.2f} ms (inside the service p50 {pct([r['app'] - r['server'] for r in probed], .5):.2f} ms)")
     clean = True
     for n, events in enumerate(seen):
         start = events[0]["hello"]
         seqs = [e["seq"] for e in events[1:]]
         gaps = sum(1 for a, b in zip([start] + seqs, seqs) if b != a + 1)
         outcomes = sum(1 for e in events[1:] if e["type"] == "turn.outcome")
-        good = gaps == 0 and outcomes == len(results)
+        good = gaps == 0 and outcomes == len(results) + len(probed)
         clean &= good
         print(f"listener {n}: {len(seqs)} events, seq {seqs[0] if seqs else '-'}..{seqs[-1] if seqs else '-'}, "
-              f"{gaps} gaps/repeats/reversals, {outcomes} turn outcomes of {len(results)}: {'ok' if good else 'LOST OR DISORDERED'}")
-    return 0 if clean and len(ok) == len(results) else 1
+              f"{gaps} gaps/repeats/reversals, {outcomes} turn outcomes of {len(results) + len(probed)}: {'ok' if good else 'LOST OR DISORDERED'}")
+    return 0 if clean and len(ok) == len(results) and len(under) == len(probed) else 1
 
 
 def main() -> int:
+    if sys.argv[1:2] == ["--probe"]:  # the lean client of a run, in its own process
+        corpus = sentences()
+        time.sleep(2.0)  # until the sessions are under way
+        print(json.dumps(one_by_one(sys.argv[2], corpus[len(corpus) // 3:][:200], pause=0.1, prefix="probe")))
+        return 0
     ap = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     ap.add_argument("--sessions", type=int, default=200)
     ap.add_argument("--turns", type=int, default=5)
     ap.add_argument("--listeners", type=int, default=5)
     ap.add_argument("--think", type=float, default=5.0, help="mean seconds between a session's turns (0: a flood)")
+    ap.add_argument("--pin", action="store_true",
+                    help="the service on core 0, this load generator on the others: they do not share a core")
     args = ap.parse_args()
     with socket.socket() as s:
         s.bind(("127.0.0.1", 0))
         port = s.getsockname()[1]
     env = {**os.environ, "OMP_NUM_THREADS": "1"}
-    server = subprocess.Popen([sys.executable, "-m", "smartcabin.cli", "serve", "--port", str(port)],
+    pin = ["taskset", "-c", "0"] if args.pin else []
+    if args.pin:
+        os.sched_setaffinity(0, set(range(1, os.cpu_count() or 2)))
+    server = subprocess.Popen(pin + [sys.executable, "-m", "smartcabin.cli", "serve", "--port", str(port)],
                               stdout=subprocess.PIPE, stderr=subprocess.STDOUT, env=env, text=True)
     try:
         base = f"http://127.0.0.1:{port}"

@@ -70,6 +70,21 @@ class TurnRequest(BaseModel):
         return v
 
 
+class TurnResponse(BaseModel):
+    """The turn object of the eval format, with the session and the seat it ran as (documentation:
+    the handler encodes it itself)."""
+    text: str
+    outcome: str
+    route: str
+    writes: list[dict[str, Any]]
+    changes: dict[str, Any]
+    reply: str
+    latency_ms: float
+    session: str
+    zone: str
+    lang: str
+
+
 class ScenarioRequest(BaseModel):
     model_config = ConfigDict(extra="forbid")
     speed: StrictFloat | StrictInt | None = None
@@ -151,8 +166,8 @@ def create_app(cockpit: Cockpit, token: str | None = None, limits: Limits = Limi
 
     app.add_middleware(Guard)
 
-    @app.post("/v1/turns")
-    async def post_turn(req: TurnRequest, request: Request) -> dict[str, Any]:
+    @app.post("/v1/turns", response_model=TurnResponse)
+    async def post_turn(req: TurnRequest, request: Request) -> Response:
         if not sessions.allow(req.session):
             raise HTTPException(429, "too many turns in this session")
         if req.session not in cockpit.sessions and not new_sessions.allow(request.client.host if request.client else "?"):
@@ -161,7 +176,9 @@ def create_app(cockpit: Cockpit, token: str | None = None, limits: Limits = Limi
             result, zone = await run_in_threadpool(cockpit.turn, req.text, req.session, req.zone)
         except TimeoutError as exc:
             raise HTTPException(503, str(exc)) from None
-        return {**result.to_dict(), "session": req.session, "zone": zone, "lang": result.lang}
+        body = {**result.to_dict(), "session": req.session, "zone": zone, "lang": result.lang}
+        # encoded here, once: the shape is fixed, so FastAPI's validation of it would only cost time
+        return Response(json.dumps(body, ensure_ascii=False).encode(), media_type="application/json")
 
     @app.get("/v1/signals")
     async def get_signals(prefix: str = Query("", max_length=200)) -> dict[str, Any]:
