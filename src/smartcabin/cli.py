@@ -8,6 +8,7 @@ import sys
 from pathlib import Path
 
 from .signals import SignalError
+from .voice import EngineMissing
 from .zones import SEATS
 
 DEFAULT_CORPUS = "data/eval/*.jsonl"
@@ -41,13 +42,92 @@ def cmd_say(args: argparse.Namespace) -> int:
     setup = json.loads(args.setup) if args.setup else {}
     if not isinstance(setup, dict):
         raise ValueError("--setup must be a JSON object of signal paths to values")
-    result, _ = Cockpit.from_config(_model_arg(args), setup=setup).turn(args.text, "say", args.zone)
+    if (args.text is None) == (args.audio is None):
+        raise SystemExit("smartcabin say: give TEXT or --audio FILE.wav")
+    cockpit = Cockpit.from_config(_model_arg(args), setup=setup)
+    transcript: dict | None = None
+    if args.audio is not None:
+        heard = _heard(cockpit, args)
+        transcript = {"text": heard.transcript.text, "lang": heard.transcript.lang, "engine": heard.transcript.engine,
+                      "ms": round(heard.asr_ms, 1)}
+        if heard.result is None:
+            if args.json:
+                print(json.dumps({"transcript": transcript, "outcome": "no_action", "writes": [], "changes": {}},
+                                 ensure_ascii=False))
+            else:
+                print(f"(heard: {heard.transcript.text!r}) nothing reliable heard: no action")
+            return 0
+        result = heard.result
+    else:
+        result, _ = cockpit.turn(args.text, "say", args.zone)
     if args.json:
-        print(json.dumps(result.to_dict(), ensure_ascii=False))
+        print(json.dumps({**result.to_dict(), **({"transcript": transcript} if transcript else {})}, ensure_ascii=False))
     else:
         print(result.reply)
         for path, value in result.changes.items():
             print(f"  {path} = {_format_value(value)}")
+    return 0
+
+
+def _heard(cockpit, args: argparse.Namespace):
+    """One turn from a WAV file, through the voice loop as a press-to-talk utterance."""
+    from .voice.audio import read_wav
+    from .voice.engines import PUSH_TO_TALK, VoiceEngines
+
+    audio = read_wav(args.audio)  # AudioError: a clear message, no turn
+    engines = VoiceEngines.from_config(speak=False)
+    loop = engines.loop(lambda text: cockpit.turn(text, "say", args.zone)[0], zone=args.zone,
+                        lang=args.lang, wake=PUSH_TO_TALK)
+    heard = engines.one_utterance(loop, audio)
+    assert heard is not None
+    return heard
+
+
+def cmd_listen(args: argparse.Namespace) -> int:
+    """The voice loop on this machine's microphone and loudspeaker, until Ctrl-C."""
+    from .events import EventType
+    from .service.cockpit import Cockpit
+    from .voice.devices import Loudspeaker, microphone
+    from .voice.engines import VoiceEngines
+
+    if args.wake == "push":
+        raise SystemExit("smartcabin listen: needs a wake word here; push-to-talk is say --audio (and, to come, the web cockpit)")
+    cockpit = Cockpit.from_config(_model_arg(args))
+    engines = VoiceEngines.from_config()
+    shown = {EventType.WAKE: "listening", EventType.TRANSCRIPT: "heard", EventType.NOT_HEARD: "not heard",
+             EventType.BARGE_IN: "stopped", EventType.FOLLOW_UP: "listening (no wake word needed)"}
+
+    def show(e) -> None:
+        if e.type in shown:
+            print(f"[{args.zone}] {shown[e.type]} {e.data.get('text', '')}".rstrip(), flush=True)
+
+    def turn(text: str):
+        result = cockpit.turn(text, f"voice-{args.zone}", args.zone)[0]
+        print(f"assistant> {result.reply}   [{result.outcome}]", flush=True)
+        return result
+
+    loop = engines.loop(turn, zone=args.zone, lang=args.lang, wake=args.wake, player=Loudspeaker(), on_event=show)
+    print(f"smartcabin listening on the microphone as {args.zone}; say '{loop.wake.phrase}' (Ctrl-C to stop)",
+          flush=True)
+    try:
+        for data in microphone(loop.vad.chunk_samples):
+            loop.feed(data)
+    except KeyboardInterrupt:
+        return 0
+    return 0
+
+
+def cmd_transcribe(args: argparse.Namespace) -> int:
+    from .voice.audio import MAX_FILE_S, read_wav
+    from .voice.whisper import WhisperRecognizer
+
+    audio = read_wav(args.file, max_seconds=MAX_FILE_S)
+    heard = WhisperRecognizer().transcribe(audio, args.lang)
+    if args.json:
+        print(json.dumps({"text": heard.text, "lang": heard.lang, "engine": heard.engine,
+                          "confidence": heard.confidence, "seconds": round(heard.seconds, 3)}, ensure_ascii=False))
+    else:
+        print(heard.text)
     return 0
 
 
@@ -221,13 +301,29 @@ def main(argv: list[str] | None = None) -> int:
     p.add_argument("--model", help=MODEL_HELP)
     p.set_defaults(func=cmd_serve)
 
-    p = sub.add_parser("say", help="one turn on a fresh simulated car")
-    p.add_argument("text")
+    p = sub.add_parser("say", help="one turn on a fresh simulated car, from text or a recording")
+    p.add_argument("text", nargs="?")
+    p.add_argument("--audio", metavar="FILE.wav", help="the turn spoken: recognized first (the transcript is printed too)")
+    p.add_argument("--lang", choices=("zh", "en"), help="the speaker's language, for --audio (default: detected)")
     p.add_argument("--zone", choices=SEATS, default="Row1.DriverSide", help="speaker's seat")
     p.add_argument("--setup", help='initial signals as JSON, e.g. \'{"Vehicle.Speed": 60}\'')
     p.add_argument("--json", action="store_true", help="print the turn object of eval-format.md")
     p.add_argument("--model", help=MODEL_HELP)
     p.set_defaults(func=cmd_say)
+
+    p = sub.add_parser("listen", help="the voice loop on this machine's microphone (wake word, speech in and out)")
+    p.add_argument("--zone", choices=SEATS, default="Row1.DriverSide", help="the seat this microphone hears")
+    p.add_argument("--lang", choices=("zh", "en"), help="the speaker's language (default: detected)")
+    p.add_argument("--wake", default="hey_mycroft",
+                   help="wake model: hey_mycroft, okay_nabu, hey_jarvis, alexa (English phrases)")
+    p.add_argument("--model", help=MODEL_HELP)
+    p.set_defaults(func=cmd_listen)
+
+    p = sub.add_parser("transcribe", help="print what a recording says (Whisper base, offline)")
+    p.add_argument("file", metavar="FILE.wav")
+    p.add_argument("--lang", choices=("zh", "en"), help="the speaker's language (default: detected)")
+    p.add_argument("--json", action="store_true", help="text, language, engine, confidence, seconds")
+    p.set_defaults(func=cmd_transcribe)
 
     p = sub.add_parser("parse", help="show the understanding of a sentence (debugging)")
     p.add_argument("text")
@@ -293,7 +389,7 @@ def main(argv: list[str] | None = None) -> int:
     args = ap.parse_args(argv)
     try:
         return args.func(args)
-    except (FileNotFoundError, ValueError, SignalError) as exc:
+    except (FileNotFoundError, ValueError, SignalError, EngineMissing) as exc:
         print(f"smartcabin: {exc}", file=sys.stderr)
         return 2
 

@@ -33,6 +33,15 @@ class EventType(StrEnum):
     WRITES_APPLIED = "turn.writes"  # the actuator writes made and what they changed
     OUTCOME = "turn.outcome"  # the turn object of the eval format: outcome, reply, latency
     SIGNAL_CHANGED = "signal.changed"  # any signal that changed, whoever changed it
+    # the voice loop (smartcabin.voice.loop), around the turn its transcript starts
+    WAKE = "voice.wake"  # the wake phrase, or push-to-talk: listening now
+    SPEECH_STARTED = "voice.speech_started"
+    SPEECH_ENDED = "voice.speech_ended"  # the utterance is complete: recognition starts
+    TRANSCRIPT = "voice.transcript"  # what was heard, by which engine, how long it took
+    NOT_HEARD = "voice.not_heard"  # nothing said, or nothing reliable: no turn, no action
+    AUDIO_STARTED = "voice.audio_started"  # the reply's first synthesized audio goes out
+    BARGE_IN = "voice.barge_in"  # the speaker talked over the reply: it stopped
+    FOLLOW_UP = "voice.follow_up"  # the assistant asked something: listening without the wake word
 
 
 class Outcome(StrEnum):

@@ -1,6 +1,7 @@
 """Short spoken replies in the user's language, worded from data/replies.yaml."""
 from __future__ import annotations
 
+import re
 from functools import lru_cache
 from typing import Any
 
@@ -155,6 +156,14 @@ def problem(pr: Problem, lang: str) -> str:
     if pr.kind == "unsupported" and pr.cap is not None:
         return p["unsupported"].format(name=name)
     return p["failed"]
+
+
+SENTENCE_END = re.compile(r"(?<=[。！？!?；;])|(?<=[.!?])\s")  # where a spoken sentence ends, in either language
+
+
+def sentences(text: str) -> list[str]:
+    """The sentences of a reply, each one that can be said (and synthesized) on its own."""
+    return [s.strip() for s in SENTENCE_END.split(text) if s and s.strip()]
 
 
 def join(parts: list[str], lang: str) -> str:

@@ -12,6 +12,7 @@ import re
 from dataclasses import dataclass, field
 from typing import Any, Callable, Iterator, Protocol
 
+from ..replies import SENTENCE_END
 from .client import Done, Error, Event, Text, ToolCall
 from ..reminders import REMINDER_TOOLS, ReminderStore
 from .search import SEARCH_TOOL, SearchProvider
@@ -19,7 +20,6 @@ from .tools import STATE_TOOL, ToolError, to_intent, tools
 from .trips import RANGE_SIGNAL, TRIP_TOOL, TripError, first_leg, summary, trip_from
 
 Emit = Callable[[str], None]
-_SENTENCE_END = re.compile(r"(?<=[。！？!?；;])|(?<=[.!?])\s")
 _STORY = re.compile(r"story|stories|tale|故事|讲个|讲一个", re.I)
 MAX_ROUNDS = 3  # model -> tools -> model ... at most this many times a turn
 
@@ -241,5 +241,5 @@ def _say(sentence: str, answer: LLMAnswer, emit: Emit) -> bool:
 
 def _split(buffer: str) -> list[str]:
     """Complete sentences, then the unfinished rest (last item)."""
-    parts = _SENTENCE_END.split(buffer)
+    parts = SENTENCE_END.split(buffer)
     return [p.strip() for p in parts[:-1] if p.strip()] + [parts[-1]]

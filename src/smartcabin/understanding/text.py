@@ -4,6 +4,8 @@ from __future__ import annotations
 import re
 import unicodedata
 
+import opencc
+
 MAX_CHARS = 500  # a spoken command is short; longer input is refused, not truncated
 
 _CJK = re.compile(r"[\u3400-\u9fff\uf900-\ufaff]")
@@ -20,6 +22,7 @@ _CONTRACTIONS = (
     (re.compile(r"\bwanna\b"), "want to"), (re.compile(r"\bgonna\b"), "going to"),
     (re.compile(r"\bgotta\b"), "got to"), (re.compile(r"\bgimme\b"), "give me"),
 )
+_T2S = opencc.OpenCC("t2s")  # traditional characters (a Taiwanese driver, Whisper's habit) read as simplified
 _CURLY = str.maketrans({"\u2019": "'", "\u2018": "'", "\u201c": '"', "\u201d": '"'})
 
 
@@ -27,6 +30,8 @@ def clean(text: str) -> str:
     """Fold widths and case, drop control and invisible characters, squeeze spaces."""
     text = unicodedata.normalize("NFKC", text).translate(_CURLY)
     text = _CONTROL.sub(" ", text)
+    if _CJK.search(text):
+        text = _T2S.convert(text)
     return _SPACE.sub(" ", text).strip().lower()
 
 

@@ -1,0 +1,37 @@
+"""The wake word: microWakeWord (pymicro-wakeword, its English models bundled). No Chinese
+wake model ships anywhere; Chinese speakers use push-to-talk or a keyword-spotting phrase
+(voice.sphinx.KeywordSpotter)."""
+from __future__ import annotations
+
+import numpy as np
+
+from . import EngineMissing
+
+# the bundled models and the phrases they hear
+PHRASES = {"okay_nabu": "okay nabu", "hey_jarvis": "hey jarvis", "hey_mycroft": "hey mycroft", "alexa": "alexa"}
+DEFAULT_WAKE = "hey_mycroft"  # fired on none of the near-misses tried; "hey jarvis" fired on "call Jarvis"
+
+
+class MicroWake:
+    chunk_samples = 160  # features every 10 ms
+
+    def __init__(self, model: str = DEFAULT_WAKE) -> None:
+        try:
+            from pymicro_wakeword import MicroWakeWord, MicroWakeWordFeatures, Model
+        except ImportError:
+            raise EngineMissing("the wake word needs pymicro-wakeword: pip install '.[voice]'") from None
+        if model not in PHRASES:
+            raise EngineMissing(f"no wake model {model!r}; bundled: {', '.join(PHRASES)}")
+        self.name, self.phrase = model, PHRASES[model]
+        self._model = MicroWakeWord.from_builtin(Model(model))
+        self._features = MicroWakeWordFeatures()
+
+    def process(self, chunk: np.ndarray) -> bool:
+        fired = False
+        for f in self._features.process_streaming(chunk.astype("<i2").tobytes()):
+            fired |= bool(self._model.process_streaming(f))
+        return fired
+
+    def reset(self) -> None:
+        self._model.reset()
+        self._features.reset()
