@@ -137,3 +137,20 @@ def test_voice_activity_and_the_local_model_load_into_one_process():
             "llama_cpp.llama_backend_init(); print('ok', p < 0.5, local_available())")
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, timeout=120)
     assert out.returncode == 0 and out.stdout.startswith("ok True"), out.stderr[-500:]
+
+
+def test_the_voice_evaluation_speaks_cases_through_the_loop_and_scores_them_like_text(tmp_path):
+    case = {"id": "windows-en-v1", "lang": "en", "turns": [{"text": "Open the rear left window halfway."}],
+            "expect": {WINDOW: 50}}
+    path = tmp_path / "one.jsonl"
+    path.write_text(json.dumps(case) + "\n")
+    out = cli("eval", "--audio", str(path), "--lang", "en", "--limit", "1", "--snr", "clean,10",
+              "--report", str(tmp_path / "voice.json"))
+    assert out.returncode == 0, out.stderr
+    cells = json.loads((tmp_path / "voice.json").read_text())["cells"]
+    assert [(c["voice"], c["snr_db"]) for c in cells] == [("hibari", None), ("hibari", 10.0),
+                                                          ("piper-joe", None), ("piper-joe", 10.0)]
+    product = cells[0]
+    assert product["command_success"] == 1.0 and product["text_success"] == 1.0 and product["wer"] == 0.0
+    assert product["wrong_action_rate"] == 0.0 and product["action_ms"]["p50"] > 0
+    assert "| en | hibari | clean | 1 |" in out.stdout

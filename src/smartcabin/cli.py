@@ -69,6 +69,19 @@ def cmd_say(args: argparse.Namespace) -> int:
     return 0
 
 
+def _eval_audio(args: argparse.Namespace) -> int:
+    from .voice import evaluation
+
+    snrs = tuple(None if x == "clean" else float(x) for x in args.snr.split(","))
+    langs = tuple(args.lang) if args.lang else ("en", "zh")
+    report = evaluation.run(_corpus(args.files), args.limit, snrs, langs=langs,
+                            progress=lambda line: print(line, file=sys.stderr, flush=True))
+    print(evaluation.table(report))
+    if args.report:
+        Path(args.report).write_text(json.dumps(report, ensure_ascii=False, indent=1), encoding="utf-8")
+    return 0
+
+
 def _heard(cockpit, args: argparse.Namespace):
     """One turn from a WAV file, through the voice loop as a press-to-talk utterance."""
     from .voice.audio import read_wav
@@ -147,6 +160,8 @@ def cmd_parse(args: argparse.Namespace) -> int:
 
 
 def cmd_eval(args: argparse.Namespace) -> int:
+    if args.audio:
+        return _eval_audio(args)
     from .evaluation import report, run_cases, wrong_actions
 
     files = _corpus(args.files)
@@ -335,6 +350,11 @@ def main(argv: list[str] | None = None) -> int:
 
     p = sub.add_parser("eval", help="run evaluation cases (eval-format.md)")
     p.add_argument("files", nargs="*", help=f"JSONL files (default {DEFAULT_CORPUS})")
+    p.add_argument("--audio", action="store_true",
+                   help="speak the cases (two voices per language, car noise) and run them through the voice loop")
+    p.add_argument("--limit", type=int, default=20, help="--audio: cases per language (default 20)")
+    p.add_argument("--snr", default="clean,20,10,5", help="--audio: noise levels in dB, 'clean' for none")
+    p.add_argument("--lang", action="append", choices=("en", "zh"), help="--audio: only this language")
     p.add_argument("--report", help="write the JSON report here")
     p.add_argument("--failures", action="store_true", help="list failing cases")
     p.add_argument("--mode", choices=("hybrid", "parser", "model", "local_llm", "cloud_llm"),

