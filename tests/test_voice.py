@@ -154,3 +154,12 @@ def test_the_voice_evaluation_speaks_cases_through_the_loop_and_scores_them_like
     assert product["command_success"] == 1.0 and product["text_success"] == 1.0 and product["wer"] == 0.0
     assert product["wrong_action_rate"] == 0.0 and product["action_ms"]["p50"] > 0
     assert "| en | hibari | clean | 1 |" in out.stdout
+
+
+def test_the_fast_english_path_hears_a_car_command_in_a_fraction_of_whispers_time():
+    from smartcabin.voice.sphinx import SphinxRecognizer
+
+    audio = spoken("Turn on the air conditioning.")
+    heard = SphinxRecognizer().transcribe(audio, "en")
+    assert heard.text == "turn on the air conditioning" and heard.seconds < 1.0
+    assert SphinxRecognizer().transcribe(audio, "zh").text == ""  # English only

@@ -130,6 +130,25 @@ def cmd_listen(args: argparse.Namespace) -> int:
     return 0
 
 
+def cmd_wyoming(args: argparse.Namespace) -> int:
+    """smartcabin as a Wyoming service: speech to text, text to speech, intent handling."""
+    import asyncio
+
+    from .service.cockpit import Cockpit
+    from .voice.engines import VoiceEngines
+    from .voice.wyoming_server import serve
+
+    cockpit = Cockpit.from_config(_model_arg(args))
+    engines = VoiceEngines.from_config()
+    print(f"smartcabin Wyoming service at {args.uri} (seat {args.zone})", flush=True)
+    try:
+        asyncio.run(serve(args.uri, engines.recognizer, engines.speech,
+                          lambda text, zone: cockpit.turn(text, f"wyoming-{zone}", zone)[0], args.zone))
+    except KeyboardInterrupt:
+        pass
+    return 0
+
+
 def cmd_transcribe(args: argparse.Namespace) -> int:
     from .voice.audio import MAX_FILE_S, read_wav
     from .voice.whisper import WhisperRecognizer
@@ -333,6 +352,12 @@ def main(argv: list[str] | None = None) -> int:
                    help="wake model: hey_mycroft, okay_nabu, hey_jarvis, alexa (English phrases)")
     p.add_argument("--model", help=MODEL_HELP)
     p.set_defaults(func=cmd_listen)
+
+    p = sub.add_parser("wyoming", help="a Wyoming service (Home Assistant voice satellites): speech in and out, intents")
+    p.add_argument("--uri", default="tcp://127.0.0.1:10700", help="where to listen (tcp://HOST:PORT or unix://PATH)")
+    p.add_argument("--zone", choices=SEATS, default="Row1.DriverSide", help="the seat its clients speak from")
+    p.add_argument("--model", help=MODEL_HELP)
+    p.set_defaults(func=cmd_wyoming)
 
     p = sub.add_parser("transcribe", help="print what a recording says (Whisper base, offline)")
     p.add_argument("file", metavar="FILE.wav")
