@@ -178,3 +178,31 @@ def test_the_interface_speaks_chinese(browser, service):
     assert page.inner_text("#send") == "发送"
     assert page.inner_text("#ws-status") == "已连接" or page.locator("#ws-status.live").count() == 1
     page.close()
+
+
+def test_press_to_talk_sends_the_microphone_and_the_spoken_command_moves_the_window(service, tmp_path):
+    import numpy as np
+
+    from smartcabin.voice.audio import Audio
+    from smartcabin.voice.tts import HibariVoice
+
+    speech = np.concatenate([a.samples for a in HibariVoice().synthesize("Open my window.")])
+    quiet = np.zeros(8000, dtype=np.int16)
+    wav = tmp_path / "mic.wav"
+    wav.write_bytes(Audio(np.concatenate([quiet, speech, quiet, quiet, quiet, quiet])).wav())
+    mic = ["--use-fake-ui-for-media-stream", "--use-fake-device-for-media-stream",
+           f"--use-file-for-fake-audio-capture={wav}"]  # the file stands in for the microphone
+    with playwright.sync_playwright() as p:
+        b = p.chromium.launch(executable_path=CHROMIUM, headless=True, args=FLAGS + mic)
+        page = open_page(b, service, "Row2.PassengerSide")
+        talk = page.locator("#talk")
+        talk.dispatch_event("pointerdown")
+        page.wait_for_function("document.getElementById('talk').textContent !== 'Hold to talk'")
+        time.sleep(len(speech) / 16000 + 1.2)  # hold while the sentence is said
+        talk.dispatch_event("pointerup")
+        page.wait_for_selector(".heard", timeout=60_000)
+        heard = page.locator(".heard").last
+        assert heard.get_attribute("data-heard") == "yes", heard.inner_text()
+        assert "window" in heard.inner_text().lower()
+        page.wait_for_function("document.getElementById('win-Row2.PassengerSide').dataset.position === '100'")
+        b.close()

@@ -74,7 +74,7 @@ def _eval_audio(args: argparse.Namespace) -> int:
 
     snrs = tuple(None if x == "clean" else float(x) for x in args.snr.split(","))
     langs = tuple(args.lang) if args.lang else ("en", "zh")
-    report = evaluation.run(_corpus(args.files), args.limit, snrs, langs=langs,
+    report = evaluation.run(_corpus(args.files), args.limit, snrs, langs=langs, recognizer=args.recognizer,
                             progress=lambda line: print(line, file=sys.stderr, flush=True))
     print(evaluation.table(report))
     if args.report:
@@ -380,6 +380,8 @@ def main(argv: list[str] | None = None) -> int:
     p.add_argument("--limit", type=int, default=20, help="--audio: cases per language (default 20)")
     p.add_argument("--snr", default="clean,20,10,5", help="--audio: noise levels in dB, 'clean' for none")
     p.add_argument("--lang", action="append", choices=("en", "zh"), help="--audio: only this language")
+    p.add_argument("--recognizer", choices=("whisper", "fast"), default="whisper",
+                   help="--audio: whisper for both languages, or fast: English commands through pocketsphinx first")
     p.add_argument("--report", help="write the JSON report here")
     p.add_argument("--failures", action="store_true", help="list failing cases")
     p.add_argument("--mode", choices=("hybrid", "parser", "model", "local_llm", "cloud_llm"),

@@ -29,9 +29,11 @@ from pydantic import BaseModel, ConfigDict, Field, StrictFloat, StrictInt, Stric
 
 from ..events import Event
 from ..signals import SignalError
+from ..voice import EngineMissing
+from ..voice.audio import AudioError
 from ..zones import SEATS
 from .cockpit import Cockpit
-from .limits import MAX_BODY, MAX_TEXT, Limits, RateLimiter
+from .limits import MAX_AUDIO_BODY, MAX_BODY, MAX_TEXT, Limits, RateLimiter
 
 _SESSION = re.compile(r"^[A-Za-z0-9_.-]{1,64}$")
 _WS_QUEUE = 10_000  # events a slow listener may fall behind by before it is closed (it reconnects with since=)
@@ -151,8 +153,9 @@ def create_app(cockpit: Cockpit, token: str | None = None, limits: Limits = Limi
             if scope["path"].startswith("/v1") and not authorised(headers, query):
                 return await refuse(send, 401, "a token is required")
             size = headers.get("content-length")
-            if size is not None and (not size.isdigit() or int(size) > MAX_BODY):
-                return await refuse(send, 413, f"request body over {MAX_BODY} bytes")
+            most = MAX_AUDIO_BODY if scope["path"] == "/v1/audio/turns" else MAX_BODY
+            if size is not None and (not size.isdigit() or int(size) > most):
+                return await refuse(send, 413, f"request body over {most} bytes")
             if scope["method"] in ("POST", "PUT", "PATCH") and size is None:
                 return await refuse(send, 411, "a body needs its Content-Length")
             start = time.perf_counter()
@@ -208,6 +211,29 @@ def create_app(cockpit: Cockpit, token: str | None = None, limits: Limits = Limi
         except TimeoutError as exc:
             raise HTTPException(503, str(exc)) from None
         return {"signals": changed}
+
+    @app.post("/v1/audio/turns")
+    async def post_audio_turn(request: Request, session: str = Query("default", max_length=64),
+                              zone: str | None = Query(None), lang: str | None = Query(None, pattern="^(zh|en)$"),
+                              speak: bool = Query(True)) -> dict[str, Any]:
+        """A spoken turn (a WAV body, press-to-talk): the transcript, the turn object (null when
+        nothing reliable was heard) and, with `speak`, the reply as WAV in base64."""
+        if not _SESSION.match(session):
+            raise HTTPException(422, "session: 1-64 letters, digits, '_', '-' or '.'")
+        if zone is not None and zone not in SEATS:
+            raise HTTPException(422, f"unknown seat {zone!r}")
+        if not sessions.allow(session):
+            raise HTTPException(429, "too many turns in this session")
+        body = await request.body()
+        try:
+            heard = await run_in_threadpool(cockpit.hear, body, session, zone, lang, speak)
+        except AudioError as exc:
+            raise HTTPException(422, str(exc)) from None
+        except EngineMissing as exc:
+            raise HTTPException(503, f"voice is not installed here: {exc}") from None
+        except TimeoutError as exc:
+            raise HTTPException(503, str(exc)) from None
+        return heard
 
     @app.get("/v1/reminders")
     async def get_reminders() -> dict[str, Any]:

@@ -54,6 +54,7 @@ class Cockpit:
         # the data every conversation loads (lexicons, rules, replies, stories) loads now, at start,
         # not in the first session's first turn while the others wait
         Assistant(self.vehicle, understanding=self.engines.edge, reminders=self.reminders, names=self.names)
+        self._voice: Any = None  # voice.engines.VoiceEngines, on first spoken turn
         self._turn_lock = threading.Lock()
         self._turning: Session | None = None
         self.vehicle.subscribe(self._signals_changed)
@@ -78,6 +79,43 @@ class Cockpit:
                                       session=sid, names=self.names, review_log=self.review_log)
                 found = self.sessions[sid] = Session(sid, assistant, zone if zone in SEATS else DEFAULT_SPEAKER)
             return found
+
+    def voice(self) -> Any:
+        """The voice engines, built on first use (recognizer and voices load in about a second);
+        voice.EngineMissing where the voice extra is not installed."""
+        with self._sessions_lock:
+            if self._voice is None:
+                from ..voice.engines import VoiceEngines
+
+                self._voice = VoiceEngines.from_config()
+            return self._voice
+
+    def hear(self, wav: bytes, sid: str, zone: str | None = None, lang: str | None = None,
+             speak: bool = True) -> dict[str, Any]:
+        """One press-to-talk turn from a recording: what was heard, the turn (None when nothing
+        reliable was), and the spoken reply as base64 WAV. AudioError for bad audio."""
+        import base64
+
+        import numpy as np
+
+        from ..voice.audio import Audio, read_wav
+        from ..voice.engines import PUSH_TO_TALK
+        from ..voice.loop import MemoryPlayer
+
+        audio = read_wav(wav)
+        engines, player = self.voice(), MemoryPlayer()
+        seat = zone if zone in SEATS else self.session(sid).zone
+        loop = engines.loop(lambda text: self.turn(text, sid, seat)[0], zone=seat, lang=lang, wake=PUSH_TO_TALK,
+                            player=player)
+        loop.speech = engines.speech if speak else None
+        heard = engines.one_utterance(loop, audio)
+        said = heard.transcript if heard is not None else None
+        reply = Audio(np.concatenate([a.samples for a in player.played])) if player.played else None
+        return {"transcript": {"text": said.text if said else "", "lang": said.lang if said else "",
+                               "engine": said.engine if said else "", "ms": round(heard.asr_ms, 1) if heard else 0.0},
+                "turn": ({**heard.result.to_dict(), "session": sid, "zone": seat, "lang": heard.result.lang}
+                         if heard is not None and heard.result is not None else None),
+                "reply_audio": base64.b64encode(reply.wav()).decode() if reply is not None else None}
 
     WAIT_S = 30.0  # longest a turn waits for the car (one slow LLM turn ahead of it): then "busy"
 

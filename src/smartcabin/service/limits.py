@@ -8,6 +8,7 @@ import time
 from dataclasses import dataclass, field
 
 MAX_BODY = 16 * 1024  # bytes of a request body
+MAX_AUDIO_BODY = 1024 * 1024  # a spoken turn as WAV: 30 s of 16 kHz 16-bit mono, with room for the header
 MAX_TEXT = 500  # characters of one turn (the assistant itself refuses longer ones)
 
 

@@ -86,6 +86,7 @@ class Cell:
     asr_ms: list[float] = field(default_factory=list)
     action_ms: list[float] = field(default_factory=list)
     first_audio_ms: list[float] = field(default_factory=list)
+    engines: dict[str, int] = field(default_factory=dict)  # which recognizer heard how many turns
 
     def to_dict(self) -> dict[str, Any]:
         q = lambda v: {"p50": round(percentile(v, 0.5), 1), "p95": round(percentile(v, 0.95), 1)}  # noqa: E731
@@ -95,7 +96,7 @@ class Cell:
                 "wrong_action_rate": round(self.wrong_turns / self.turns, 4) if self.turns else 0.0,
                 ("cer" if self.lang == "zh" else "wer"): round(self.errors / self.ref_tokens, 4) if self.ref_tokens else 0.0,
                 "not_heard": self.not_heard, "asr_ms": q(self.asr_ms), "action_ms": q(self.action_ms),
-                "first_audio_ms": q(self.first_audio_ms)}
+                "first_audio_ms": q(self.first_audio_ms), "engines": self.engines}
 
 
 def pick(cases: list[dict[str, Any]], limit: int) -> list[dict[str, Any]]:
@@ -110,9 +111,9 @@ def pick(cases: list[dict[str, Any]], limit: int) -> list[dict[str, Any]]:
 
 def run(paths: list[Any], limit: int = 20, snrs: tuple[float | None, ...] = SNRS,
         engines: VoiceEngines | None = None, langs: tuple[str, ...] = ("en", "zh"),
-        progress: Callable[[str], None] = lambda s: None) -> dict[str, Any]:
+        progress: Callable[[str], None] = lambda s: None, recognizer: str = "whisper") -> dict[str, Any]:
     edge = Engines.from_config(DEFAULT_MODE, llm=False)
-    engines = engines or VoiceEngines.from_config()
+    engines = engines or VoiceEngines.from_config(recognizer=recognizer, understand=edge.edge.understand)
     cases = [c for c in pick(load_cases(paths), limit) if c.get("lang") in langs]
     typed = {id(c): run_case(c, edge).passed for c in cases}
     cells: list[Cell] = []
@@ -153,6 +154,7 @@ def _speaker(engines: VoiceEngines, voice: Any, lang: str, snr: float | None, se
             return None
         heard = loop.heard[-1]
         ref, hyp = tokens(text, lang), tokens(heard.transcript.text, lang)
+        cell.engines[heard.transcript.engine] = cell.engines.get(heard.transcript.engine, 0) + 1
         cell.errors += edits(ref, hyp)
         cell.ref_tokens += len(ref)
         cell.asr_ms.append(heard.asr_ms)

@@ -14,13 +14,15 @@ const T = {
         outside: "Outside °C", apply: "Apply", media: "Media", navigation: "Navigation", phone: "Phone",
         reminders: "Reminders", live: "live", reconnecting: "reconnecting…", none: "—",
         playing: "Player", track: "Track", volume: "Volume", destination: "Destination", guiding: "Guidance",
-        call: "Call", contact: "Contact" },
+        call: "Call", contact: "Contact", talk: "Hold to talk", listening: "listening…", heard: "heard",
+        not_heard: "not heard" },
   zh: { seat: "座位", language: "语言", car: "车辆", conversation: "对话", send: "发送",
         scenario: "场景", speed: "车速 km/h", gear: "挡位", light: "光线", rain: "雨量 %",
         outside: "车外 °C", apply: "应用", media: "媒体", navigation: "导航", phone: "电话",
         reminders: "提醒", live: "已连接", reconnecting: "重新连接中…", none: "—",
         playing: "播放器", track: "曲目", volume: "音量", destination: "目的地", guiding: "导航中",
-        call: "通话", contact: "联系人" },
+        call: "通话", contact: "联系人", talk: "按住说话", listening: "正在听…", heard: "听到",
+        not_heard: "没听清" },
 };
 let lang = "en";
 const t = (k) => (T[lang] && T[lang][k]) || T.en[k] || k;
@@ -147,6 +149,63 @@ document.getElementById("lang").addEventListener("change", (e) => {
   for (const node of document.querySelectorAll("[data-t]")) node.textContent = t(node.dataset.t);
   draw();
 });
+// -- press-to-talk: the microphone while the button is held, sent as 16 kHz WAV; the reply is spoken
+let recording = null;
+async function startTalk() {
+  if (recording) return;
+  const stream = await navigator.mediaDevices.getUserMedia({ audio: { channelCount: 1, echoCancellation: true } });
+  const ctx = new AudioContext();
+  const node = ctx.createScriptProcessor(4096, 1, 1);
+  const chunks = [];
+  node.onaudioprocess = (e) => chunks.push(new Float32Array(e.inputBuffer.getChannelData(0)));
+  ctx.createMediaStreamSource(stream).connect(node);
+  node.connect(ctx.destination);
+  recording = { stream, ctx, node, chunks };
+  document.getElementById("talk").textContent = t("listening");
+}
+function wav16k(chunks, rate) {  // mono float samples at `rate` -> 16 kHz 16-bit WAV (averaging: a crude low-pass)
+  const all = new Float32Array(chunks.reduce((n, c) => n + c.length, 0));
+  let at = 0;
+  for (const c of chunks) { all.set(c, at); at += c.length; }
+  const step = rate / 16000, n = Math.floor(all.length / step), pcm = new Int16Array(n);
+  for (let i = 0; i < n; i++) {
+    const a = Math.floor(i * step), b = Math.max(a + 1, Math.floor((i + 1) * step));
+    let sum = 0;
+    for (let j = a; j < b; j++) sum += all[j];
+    pcm[i] = Math.max(-32768, Math.min(32767, Math.round((sum / (b - a)) * 32767)));
+  }
+  const buf = new ArrayBuffer(44 + pcm.length * 2), v = new DataView(buf);
+  const put = (o, s) => { for (let i = 0; i < s.length; i++) v.setUint8(o + i, s.charCodeAt(i)); };
+  put(0, "RIFF"); v.setUint32(4, 36 + pcm.length * 2, true); put(8, "WAVE"); put(12, "fmt ");
+  v.setUint32(16, 16, true); v.setUint16(20, 1, true); v.setUint16(22, 1, true); v.setUint32(24, 16000, true);
+  v.setUint32(28, 32000, true); v.setUint16(32, 2, true); v.setUint16(34, 16, true); put(36, "data");
+  v.setUint32(40, pcm.length * 2, true);
+  new Int16Array(buf, 44).set(pcm);
+  return buf;
+}
+async function stopTalk() {
+  if (!recording) return;
+  const { stream, ctx, node, chunks } = recording;
+  recording = null;
+  document.getElementById("talk").textContent = t("talk");
+  node.disconnect();
+  stream.getTracks().forEach((track) => track.stop());
+  const rate = ctx.sampleRate;
+  await ctx.close();
+  const q = new URLSearchParams({ session, zone: document.getElementById("seat").value });
+  const r = await fetch(`/v1/audio/turns?${q}`, { method: "POST", headers: { "Content-Type": "audio/wav", ...auth },
+                                                  body: wav16k(chunks, rate) });
+  const data = await r.json();
+  const heard = r.ok ? data.transcript.text : `${r.status}: ${data.detail}`;
+  const line = el("div", { class: "heard", "data-heard": r.ok && data.turn ? "yes" : "no" },
+                  `${data.turn ? t("heard") : t("not_heard")}: ${heard}`);
+  document.getElementById("log").appendChild(line);
+  if (r.ok && data.reply_audio) new Audio("data:audio/wav;base64," + data.reply_audio).play().catch(() => {});
+}
+const talk = document.getElementById("talk");
+talk.addEventListener("pointerdown", (e) => { e.preventDefault(); startTalk(); });
+for (const end of ["pointerup", "pointerleave"]) talk.addEventListener(end, () => stopTalk());
+
 async function refreshReminders() {
   const { reminders } = await api("/v1/reminders");
   document.getElementById("reminders").replaceChildren(...(reminders || []).map((r) => el("div", { class: "panel-row" }, `${r.when || r.condition} ${r.title}`)));
