@@ -163,3 +163,17 @@ def test_the_fast_english_path_hears_a_car_command_in_a_fraction_of_whispers_tim
     heard = SphinxRecognizer().transcribe(audio, "en")
     assert heard.text == "turn on the air conditioning" and heard.seconds < 1.0
     assert SphinxRecognizer().transcribe(audio, "zh").text == ""  # English only
+
+
+def test_a_wake_phrase_of_ones_own_is_spotted_and_ordinary_talk_does_not_wake_the_car():
+    from smartcabin.voice.engines import wake_word
+    from smartcabin.voice.evaluation import with_noise
+
+    def fired(phrase_setting: str, text: str) -> int:
+        wake = wake_word(phrase_setting)
+        x = with_noise(spoken(text).samples, 20.0, 1)
+        return sum(wake.process(x[i:i + 512]) for i in range(0, len(x) - 511, 512))
+
+    assert fired("phrase:hello cabin", "Hello cabin. Open the window.") == 1
+    assert fired("phrase:hello cabin", "Open the window and turn on the radio, it is cold in the car.") == 0
+    assert wake_word("push") is None

@@ -349,7 +349,8 @@ def main(argv: list[str] | None = None) -> int:
     p.add_argument("--zone", choices=SEATS, default="Row1.DriverSide", help="the seat this microphone hears")
     p.add_argument("--lang", choices=("zh", "en"), help="the speaker's language (default: detected)")
     p.add_argument("--wake", default="hey_mycroft",
-                   help="wake model: hey_mycroft, okay_nabu, hey_jarvis, alexa (English phrases)")
+                   help="wake model: hey_mycroft, okay_nabu, hey_jarvis, alexa (English phrases), or "
+                        "'phrase:WORDS' for your own phrase by keyword spotting (four syllables or more)")
     p.add_argument("--model", help=MODEL_HELP)
     p.set_defaults(func=cmd_listen)
 

@@ -11,9 +11,19 @@ from .loop import Heard, Player, VoiceLoop
 from .ports import Recognizer
 from .tts import Speech
 from .vad import SileroActivity
-from .wake import DEFAULT_WAKE, MicroWake
+from .wake import DEFAULT_WAKE, KeywordWake, MicroWake
 
 PUSH_TO_TALK = "push"  # the wake setting for no wake word: push-to-talk only (a Chinese speaker's)
+PHRASE = "phrase:"  # "phrase:hello cabin": a wake phrase of one's own, by keyword spotting
+
+
+def wake_word(setting: str):
+    """The wake stage a setting names: a bundled model, "phrase:WORDS", or None for push-to-talk."""
+    if setting == PUSH_TO_TALK:
+        return None
+    if setting.startswith(PHRASE):
+        return KeywordWake(setting[len(PHRASE):])
+    return MicroWake(setting)
 
 
 class FastFirst:
@@ -67,8 +77,8 @@ class VoiceEngines:
 
     def loop(self, turn: Callable[[str], Any], zone: str = "", lang: str | None = None,
              wake: str = DEFAULT_WAKE, player: Player | None = None, on_event: Sink | None = None) -> VoiceLoop:
-        return VoiceLoop(turn, self.recognizer, SileroActivity(), self.speech, player,
-                         None if wake == PUSH_TO_TALK else MicroWake(wake), lang, zone, on_event)
+        return VoiceLoop(turn, self.recognizer, SileroActivity(), self.speech, player, wake_word(wake), lang, zone,
+                         on_event)
 
     def one_utterance(self, loop: VoiceLoop, audio: Audio) -> Heard | None:
         """A recording as one press-to-talk utterance (say --audio, eval --audio)."""

@@ -89,8 +89,11 @@ def unreliable(text: str) -> bool:
         return True
     if re.search(r"(.{2,8}?)[，,。 ]*(?:\1[，,。 ]*){2,}", t):  # the same piece three times running
         return True
-    words = t.lower().split()
-    return len(words) >= 6 and len(set(words)) <= len(words) // 3
+    if re.search(r"([\u4e00-\u9fff]{4,}).*\1", t):  # four characters said twice: a decoder echo, not a request
+        return True
+    words = re.findall(r"[a-z']+", t.lower())
+    grams = [" ".join(words[i:i + 4]) for i in range(len(words) - 3)]
+    return (len(words) >= 6 and len(set(words)) <= len(words) // 3) or len(grams) != len(set(grams))
 
 
 class VoiceLoop:

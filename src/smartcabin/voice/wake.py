@@ -35,3 +35,33 @@ class MicroWake:
     def reset(self) -> None:
         self._model.reset()
         self._features.reset()
+
+
+class KeywordWake:
+    """A wake phrase of the owner's choosing, by keyword spotting (pocketsphinx, en-us acoustic
+    model): any words its dictionary can pronounce ("hey car", "hello cabin"). `threshold`
+    trades misses for false accepts (1e-20 .. 1e-40 in trials)."""
+    chunk_samples = 512
+
+    def __init__(self, phrase: str, threshold: float = 1e-25) -> None:
+        try:
+            from pocketsphinx import Decoder
+        except ImportError:
+            raise EngineMissing("a wake phrase of your own needs pocketsphinx: pip install '.[voice]'") from None
+        self.phrase, self.name = phrase.lower().strip(), "keyword"
+        try:
+            self._decoder = Decoder(keyphrase=self.phrase, kws_threshold=threshold, loglevel="FATAL")
+        except (RuntimeError, ValueError) as exc:
+            raise EngineMissing(f"cannot spot {phrase!r}: {exc} (use words of the English dictionary)") from None
+        self._decoder.start_utt()
+
+    def process(self, chunk: np.ndarray) -> bool:
+        self._decoder.process_raw(chunk.astype("<i2").tobytes())
+        if self._decoder.hyp() is None:
+            return False
+        self.reset()
+        return True
+
+    def reset(self) -> None:
+        self._decoder.end_utt()
+        self._decoder.start_utt()
