@@ -90,3 +90,31 @@ def test_a_satellite_is_described_heard_obeyed_and_spoken_to(tmp_path):
     assert Handled.is_type(handled.type) and handled.data["text"] and car.get(WINDOW) == 100  # the satellite's seat
     assert NotHandled.is_type(phantom.type)
     assert audio and all(a.rate == 16000 for a in audio) and sum(len(a.audio) for a in audio) > 16000
+
+
+def test_external_wyoming_servers_serve_as_the_loops_recognizer_and_voice(tmp_path):
+    from smartcabin.voice import EngineMissing
+    from smartcabin.voice.audio import Audio
+    from smartcabin.voice.wyoming_client import WyomingRecognizer, WyomingSynthesizer
+
+    recognizer, port, got = Scripted(), _port(), {}
+    cockpit = Cockpit(SimulatedVehicle(), reminders=ReminderStore(tmp_path / "r.json"))
+
+    async def main() -> None:
+        task = asyncio.create_task(serve(f"tcp://127.0.0.1:{port}", recognizer, Speech(),
+                                         lambda text, zone: cockpit.turn(text, "w", zone)[0], "Row1.DriverSide"))
+        await asyncio.sleep(0.3)
+        uri = f"tcp://127.0.0.1:{port}"
+        got["heard"] = await asyncio.to_thread(WyomingRecognizer(uri).transcribe, Audio(np.zeros(16000, np.int16)), "en")
+        got["said"] = await asyncio.to_thread(lambda: list(WyomingSynthesizer(uri).synthesize("已打开空调", "zh")))
+        task.cancel()
+
+    asyncio.run(main())
+    assert got["heard"].text == "open my window" and got["heard"].engine.startswith("wyoming:")
+    assert got["said"] and got["said"][0].seconds > 0.5
+    dead = WyomingRecognizer(f"tcp://127.0.0.1:{_port()}")  # nobody listens there
+    try:
+        dead.transcribe(Audio(np.zeros(1600, np.int16)), "en")
+        raise AssertionError("a server that is not there must be a clear error")
+    except EngineMissing as exc:
+        assert "did not answer" in str(exc)

@@ -64,8 +64,16 @@ class VoiceEngines:
                     understand: Callable[[str], Any] | None = None) -> "VoiceEngines":
         """`recognizer`: "whisper" (both languages), or "fast": English commands through
         pocketsphinx first (`understand` reads its transcripts: the edge's)."""
+        import os
+
         from .whisper import WhisperRecognizer
 
+        asr, tts = os.environ.get("SMARTCABIN_WYOMING_ASR"), os.environ.get("SMARTCABIN_WYOMING_TTS")
+        if asr or tts:  # external Wyoming servers, where configured, in place of the built-in engines
+            from .wyoming_client import WyomingRecognizer, WyomingSynthesizer
+
+            speech = Speech(lambda: WyomingSynthesizer(tts), lambda: WyomingSynthesizer(tts)) if tts else Speech()
+            return cls(WyomingRecognizer(asr) if asr else WhisperRecognizer(threads), speech if speak else None)
         full = WhisperRecognizer(threads)
         if recognizer == "fast":
             from .sphinx import SphinxRecognizer
