@@ -63,11 +63,16 @@ def _free_port() -> int:
 
 
 @pytest.fixture(scope="module")
-def browser():
+def pw():
     with playwright.sync_playwright() as p:
-        b = p.chromium.launch(executable_path=CHROMIUM, headless=True, args=FLAGS)
-        yield b
-        b.close()
+        yield p
+
+
+@pytest.fixture(scope="module")
+def browser(pw):
+    b = pw.chromium.launch(executable_path=CHROMIUM, headless=True, args=FLAGS)
+    yield b
+    b.close()
 
 
 @pytest.fixture
@@ -180,7 +185,7 @@ def test_the_interface_speaks_chinese(browser, service):
     page.close()
 
 
-def test_press_to_talk_sends_the_microphone_and_the_spoken_command_moves_the_window(service, tmp_path):
+def test_press_to_talk_sends_the_microphone_and_the_spoken_command_moves_the_window(pw, service, tmp_path):
     import numpy as np
 
     from smartcabin.voice.audio import Audio
@@ -192,8 +197,8 @@ def test_press_to_talk_sends_the_microphone_and_the_spoken_command_moves_the_win
     wav.write_bytes(Audio(np.concatenate([quiet, speech, quiet, quiet, quiet, quiet])).wav())
     mic = ["--use-fake-ui-for-media-stream", "--use-fake-device-for-media-stream",
            f"--use-file-for-fake-audio-capture={wav}"]  # the file stands in for the microphone
-    with playwright.sync_playwright() as p:
-        b = p.chromium.launch(executable_path=CHROMIUM, headless=True, args=FLAGS + mic)
+    b = pw.chromium.launch(executable_path=CHROMIUM, headless=True, args=FLAGS + mic)
+    try:
         page = open_page(b, service, "Row2.PassengerSide")
         talk = page.locator("#talk")
         talk.dispatch_event("pointerdown")
@@ -205,4 +210,5 @@ def test_press_to_talk_sends_the_microphone_and_the_spoken_command_moves_the_win
         assert heard.get_attribute("data-heard") == "yes", heard.inner_text()
         assert "window" in heard.inner_text().lower()
         page.wait_for_function("document.getElementById('win-Row2.PassengerSide').dataset.position === '100'")
+    finally:
         b.close()
