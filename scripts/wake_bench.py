@@ -58,9 +58,10 @@ def main() -> int:
     ap = argparse.ArgumentParser()
     ap.add_argument("--model", default="hey_mycroft", choices=sorted(PHRASES))
     ap.add_argument("--minutes", type=float, default=60.0)
+    ap.add_argument("--cutoff", type=float, help="detection probability (default: the model's own)")
     args = ap.parse_args()
     os.sched_setaffinity(0, {0})
-    wake = MicroWake(args.model)
+    wake = MicroWake(args.model, args.cutoff)
     phrase = PHRASES[args.model].title() + "."
     quiet = np.zeros(RATE // 2, dtype=np.int16)
     tried = hit = 0
@@ -70,7 +71,7 @@ def main() -> int:
             for n, snr in enumerate(SNRS):
                 tried += 1
                 hit += fires(wake, noisy(x, snr, n)) >= 1
-    print(f"wake '{phrase}' ({args.model}): detected {hit}/{tried} "
+    print(f"wake '{phrase}' ({args.model}, cutoff {wake.cutoff}): detected {hit}/{tried} "
           f"(voices hibari and piper-joe, rates 0.85/1.0/1.2, clean and 20/10/5 dB car noise)")
     said = sentences()
     en, zh, parts, seconds = HibariVoice(), EspeakVoice(), [], 0.0
