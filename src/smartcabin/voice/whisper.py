@@ -69,30 +69,49 @@ def model_dir(cache: Path | None = None) -> Path:
 
 
 class WhisperRecognizer:
+    """Whisper base, decoded here on CTranslate2 rather than through faster-whisper's
+    `transcribe`: the encoder reads a window just longer than the utterance (at least
+    `min_s`), not the 30 s Whisper was trained on, which costs a sixth of the time for a
+    command (the voice evaluation measured both)."""
     name = "whisper-base"
 
-    def __init__(self, threads: int = 2, cache: Path | None = None) -> None:
+    def __init__(self, threads: int = 2, cache: Path | None = None, min_s: float = 10.0) -> None:
         try:
             from faster_whisper import WhisperModel
         except ImportError:
             raise EngineMissing("recognition needs faster-whisper: pip install '.[voice]'") from None
         self._model = WhisperModel(str(model_dir(cache)), device="cpu", compute_type="int8", cpu_threads=threads)
+        self.min_frames = int(min_s * 100)  # 10 ms feature frames
         self._lock = threading.Lock()  # one decode at a time: the model's threads are the car's cores
 
     def transcribe(self, audio: Audio, lang: str | None = None) -> Transcript:
+        import ctranslate2
+        import numpy as np
+        from faster_whisper.tokenizer import Tokenizer
+
         start = time.perf_counter()
         if audio.seconds < 0.1:
             return Transcript("", "", self.name, 0.0, time.perf_counter() - start)
+        samples = audio.floats()
+        frames = min(3000, max(self.min_frames, -(-(len(samples) // 160 + 200) // 100) * 100))
+        # the window's rest is silence in the audio, not zeros in the spectrogram: the log-mel
+        # scale is normalized over the whole window, as Whisper saw it in training
+        padded = np.zeros(frames * 160, dtype=np.float32)
+        padded[:min(len(samples), len(padded))] = samples[:len(padded)]
+        window = np.ascontiguousarray(self._model.feature_extractor(padded)[:, :frames])
         with self._lock:
-            # greedy, no temperature fallback, short output: a command, never a 30-second hallucination
-            segments, info = self._model.transcribe(
-                audio.floats(), language=lang, beam_size=1, temperature=0.0, vad_filter=False,
-                condition_on_previous_text=False, without_timestamps=True, max_new_tokens=64)
-            segments = list(segments)
-        text = "".join(s.text for s in segments).strip()
-        said = info.language if info.language in ("zh", "en") else (lang or "")
-        heard = [s for s in segments if s.no_speech_prob < 0.6]
-        if not heard:
+            encoded = self._model.model.encode(ctranslate2.StorageView.from_array(window[None]), to_cpu=False)
+            if lang not in ("zh", "en"):
+                ranked = self._model.model.detect_language(encoded)[0]
+                lang = next((t[2:-2] for t, _ in ranked if t[2:-2] in ("zh", "en")), "en")
+            tokenizer = Tokenizer(self._model.hf_tokenizer, True, task="transcribe", language=lang)
+            # greedy, short: a command, never a 30-second hallucination
+            result = self._model.model.generate(encoded, [list(tokenizer.sot_sequence) + [tokenizer.no_timestamps]],
+                                                beam_size=1, max_length=96, return_scores=True,
+                                                return_no_speech_prob=True)[0]
+        ids = [t for t in result.sequences_ids[0] if t < tokenizer.eot]
+        text = tokenizer.decode(ids).strip()
+        if result.no_speech_prob >= 0.6:
             text = ""
-        confidence = min((2.718281828 ** s.avg_logprob for s in heard), default=0.0)
-        return Transcript(text, said if text else "", self.name, round(confidence, 3), time.perf_counter() - start)
+        confidence = float(np.exp(result.scores[0])) if ids else 0.0  # the mean log probability per token
+        return Transcript(text, lang if text else "", self.name, round(confidence, 3), time.perf_counter() - start)
