@@ -180,3 +180,14 @@ def test_traditional_characters_are_understood_as_simplified(said, path, value):
     car = Car()
     car.say(said)
     assert car[path] == value
+
+
+@pytest.mark.parametrize("said,folded_before,folded_after", [
+    ("open the mirrors", True, False), ("close the mirrors", False, True),
+    ("打开后视镜", True, False), ("关闭后视镜", False, True), ("把后视镜关上", False, True),
+])
+def test_opening_a_mirror_unfolds_it_and_closing_folds_it(said, folded_before, folded_after):
+    paths = [f"Vehicle.Body.Mirrors.{side}.IsFolded" for side in ("DriverSide", "PassengerSide")]
+    car = Car({p: folded_before for p in paths})
+    car.say(said)
+    assert [car[p] for p in paths] == [folded_after, folded_after]
