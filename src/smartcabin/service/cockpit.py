@@ -55,6 +55,7 @@ class Cockpit:
         # not in the first session's first turn while the others wait
         Assistant(self.vehicle, understanding=self.engines.edge, reminders=self.reminders, names=self.names)
         self._voice: Any = None  # voice.engines.VoiceEngines, on first spoken turn
+        self._voice_lock = threading.Lock()
         self._turn_lock = threading.Lock()
         self._turning: Session | None = None
         self.vehicle.subscribe(self._signals_changed)
@@ -83,7 +84,7 @@ class Cockpit:
     def voice(self) -> Any:
         """The voice engines, built on first use (recognizer and voices load in about a second);
         voice.EngineMissing where the voice extra is not installed."""
-        with self._sessions_lock:
+        with self._voice_lock:  # its own lock: sessions are not held up while the engines load
             if self._voice is None:
                 from ..voice.engines import VoiceEngines
 
