@@ -20,7 +20,7 @@ from pathlib import Path
 from smartcabin.engines import Engines
 from smartcabin.evaluation import load_cases, percentile, run_case
 from smartcabin.model.classifier import IntentModel
-from smartcabin.training.dataset import Example, _key
+from smartcabin.training.dataset import _key
 from smartcabin.model.embedder import process_embedder
 from smartcabin.training.logs import cases_as_logs, read_logs
 from smartcabin.training.train import train

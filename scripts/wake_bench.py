@@ -16,20 +16,12 @@ from pathlib import Path
 import numpy as np
 
 from smartcabin.voice.audio import RATE
-from smartcabin.voice.evaluation import car_noise
+from smartcabin.voice.evaluation import add_noise
 from smartcabin.voice.tts import EspeakVoice, HibariVoice, PiperVoice
 from smartcabin.voice.wake import PHRASES, MicroWake
 
 ROOT = Path(__file__).resolve().parents[1]
 SNRS = (None, 20.0, 10.0, 5.0)
-
-
-def noisy(x: np.ndarray, snr: float | None, seed: int) -> np.ndarray:
-    x = x.astype(np.float32)
-    if snr is not None:
-        rms = float(np.sqrt(np.mean(x ** 2))) or 1.0
-        x = x + car_noise(len(x), seed) * rms / 10 ** (snr / 20)
-    return np.clip(x, -32768, 32767).astype(np.int16)
 
 
 def fires(wake: MicroWake, x: np.ndarray) -> int:
@@ -70,7 +62,7 @@ def main() -> int:
             x = np.concatenate([quiet] + [a.samples for a in voice(speed).synthesize(phrase, "en")] + [quiet, quiet])
             for n, snr in enumerate(SNRS):
                 tried += 1
-                hit += fires(wake, noisy(x, snr, n)) >= 1
+                hit += fires(wake, add_noise(x, snr, n)) >= 1
     print(f"wake '{phrase}' ({args.model}, cutoff {wake.cutoff}): detected {hit}/{tried} "
           f"(voices hibari and piper-joe, rates 0.85/1.0/1.2, clean and 20/10/5 dB car noise)")
     said = sentences()
@@ -87,7 +79,7 @@ def main() -> int:
             if seconds >= target:
                 break
     speech = np.concatenate(parts)[: int(target * RATE)]
-    x = noisy(speech, 10.0, 7)
+    x = add_noise(speech, 10.0, 7)
     t0 = time.process_time()
     false = fires(wake, x)
     cpu = time.process_time() - t0

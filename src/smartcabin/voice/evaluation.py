@@ -40,14 +40,20 @@ def car_noise(n: int, seed: int = 0) -> np.ndarray:
     return (x / np.std(x)).astype(np.float32)
 
 
+def add_noise(x: np.ndarray, snr_db: float | None, seed: int, reference: np.ndarray | None = None) -> np.ndarray:
+    """`x` under car noise at `snr_db`: the RMS of `reference` (default `x` itself) over the noise's."""
+    ref = (x if reference is None else reference).astype(np.float64)
+    y = x.astype(np.float64)
+    if snr_db is not None and len(ref):
+        rms = float(np.sqrt(np.mean(ref ** 2)))
+        y = y + car_noise(len(y), seed) * rms / (10 ** (snr_db / 20))
+    return np.clip(y, -32768, 32767).astype(np.int16)
+
+
 def with_noise(speech: np.ndarray, snr_db: float | None, seed: int) -> np.ndarray:
     """`speech` followed by `_TAIL_S` of quiet, under car noise at `snr_db` (speech RMS over noise RMS)."""
     x = np.concatenate([np.zeros(RATE // 4), speech.astype(np.float32), np.zeros(int(_TAIL_S * RATE))])
-    if snr_db is not None:
-        voiced = speech.astype(np.float32)
-        rms = float(np.sqrt(np.mean(voiced ** 2))) if len(voiced) else 0.0
-        x = x + car_noise(len(x), seed) * rms / (10 ** (snr_db / 20))
-    return np.clip(x, -32768, 32767).astype(np.int16)
+    return add_noise(x, snr_db, seed, reference=speech)
 
 
 _PUNCT = re.compile(r"[^\w\s]|_")

@@ -76,12 +76,6 @@ class Heard:
     first_audio_ms: float | None  # end of speech -> the first synthesized audio out
 
 
-@dataclass(frozen=True)
-class _Said:
-    reply: str
-    lang: str
-
-
 def unreliable(text: str) -> bool:
     """A transcript that is no request: empty, a known phantom, or a decoder loop."""
     t = text.strip()
@@ -225,19 +219,18 @@ class VoiceLoop:
             self.state = State.IDLE
             if heard.text.strip() and self.speech is not None:  # something was said: say it was not understood
                 lang = heard.lang or self.lang or "en"
-                self._speak(_Said(replies.phrases(lang)["not_heard"], lang), ended)
+                self._speak(replies.phrases(lang)["not_heard"], lang, ended)
             return
         result = self.turn(heard.text)
         action_ms = (time.perf_counter() - ended) * 1000
-        first_ms = self._speak(result, ended)
+        first_ms = self._speak(getattr(result, "reply", ""), getattr(result, "lang", "en"), ended)
         self.heard.append(Heard(heard, result, asr_ms, action_ms, first_ms))
         asks = getattr(result, "outcome", None) in (Outcome.CONFIRM, Outcome.CLARIFY)
         self._follow_until = self._clock + self.follow_up_s if asks else 0.0
         if self.state is not State.SPEAKING:
             self._after_reply()
 
-    def _speak(self, result: Any, ended: float) -> float | None:
-        reply, lang = getattr(result, "reply", ""), getattr(result, "lang", "en")
+    def _speak(self, reply: str, lang: str, ended: float) -> float | None:
         if self.speech is None or not reply:
             return None
         first: float | None = None

@@ -17,7 +17,7 @@ from typing import Callable, Iterator
 import numpy as np
 
 from ..replies import sentences
-from .audio import Audio
+from .audio import Audio, resample
 from . import EngineMissing
 
 class HibariVoice:
@@ -98,7 +98,7 @@ class EspeakVoice:
                 lib.espeak_Synth(data, len(data), 0, 1, 0, 1, None, None)  # characters, UTF-8
                 chunks = self._chunks
             if chunks:
-                yield Audio(_resampled(np.concatenate(chunks), self._rate))
+                yield Audio(resample(np.concatenate(chunks), self._rate))
 
 
 class PiperVoice:
@@ -126,13 +126,7 @@ class PiperVoice:
 
     def synthesize(self, text: str, lang: str = "en") -> Iterator[Audio]:
         for chunk in self._voice.synthesize(text, syn_config=self._config):
-            yield Audio(_resampled(chunk.audio_int16_array, chunk.sample_rate))
-
-
-def _resampled(samples: np.ndarray, rate: int) -> np.ndarray:
-    from .audio import resample
-
-    return resample(samples.astype(np.int16), rate)
+            yield Audio(resample(chunk.audio_int16_array.astype(np.int16), chunk.sample_rate))
 
 
 class Speech:

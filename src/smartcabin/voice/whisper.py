@@ -27,8 +27,10 @@ _FILES = ("config.json", "tokenizer.json", "vocabulary.txt")
 
 
 def cache_dir() -> Path:
-    base = os.environ.get("SMARTCABIN_CACHE") or os.environ.get("XDG_CACHE_HOME") or Path.home() / ".cache"
-    return Path(base) / "smartcabin" if "SMARTCABIN_CACHE" not in os.environ else Path(base)
+    """SMARTCABIN_CACHE, else the user's cache directory's smartcabin/."""
+    if os.environ.get("SMARTCABIN_CACHE"):
+        return Path(os.environ["SMARTCABIN_CACHE"])
+    return Path(os.environ.get("XDG_CACHE_HOME") or Path.home() / ".cache") / "smartcabin"
 
 
 def model_dir(cache: Path | None = None) -> Path:
@@ -82,6 +84,7 @@ class WhisperRecognizer:
             raise EngineMissing("recognition needs faster-whisper: pip install '.[voice]'") from None
         self._model = WhisperModel(str(model_dir(cache)), device="cpu", compute_type="int8", cpu_threads=threads)
         self.min_frames = int(min_s * 100)  # 10 ms feature frames
+        self._tokenizers: dict[str, object] = {}
         self._lock = threading.Lock()  # one decode at a time: the model's threads are the car's cores
 
     def transcribe(self, audio: Audio, lang: str | None = None) -> Transcript:
@@ -104,7 +107,9 @@ class WhisperRecognizer:
             if lang not in ("zh", "en"):
                 ranked = self._model.model.detect_language(encoded)[0]
                 lang = next((t[2:-2] for t, _ in ranked if t[2:-2] in ("zh", "en")), "en")
-            tokenizer = Tokenizer(self._model.hf_tokenizer, True, task="transcribe", language=lang)
+            if lang not in self._tokenizers:
+                self._tokenizers[lang] = Tokenizer(self._model.hf_tokenizer, True, task="transcribe", language=lang)
+            tokenizer = self._tokenizers[lang]
             # greedy, short: a command, never a 30-second hallucination
             result = self._model.model.generate(encoded, [list(tokenizer.sot_sequence) + [tokenizer.no_timestamps]],
                                                 beam_size=1, max_length=96, return_scores=True,
