@@ -20,7 +20,6 @@ from smartcabin.understanding.router import EdgeUnderstanding
 from smartcabin.vehicle import SimulatedVehicle
 
 TRUNK = "Vehicle.Body.Trunk.Rear.Position"
-SEAT_HEAT = "Vehicle.Cabin.Seat.Row1.DriverSide.HeatingCooling"
 
 
 @pytest.fixture(scope="module")
@@ -71,7 +70,7 @@ def test_a_model_file_without_a_fast_reader_still_loads_and_the_embedding_reads(
     assert u.source == "model"
 
 
-@pytest.mark.parametrize("text, path", [("open the trunck", TRUNK), ("座椅加惹打开", SEAT_HEAT)])
+@pytest.mark.parametrize("text, path", [("open the trunck", TRUNK)])  # (座椅加惹: the parser's homophones read it now)
 def test_a_turn_the_fast_reader_decides_says_so_and_pays_no_embedding(hybrid, monkeypatch, text, path):
     def no_embedding(texts):
         raise AssertionError(f"embedded {texts}")

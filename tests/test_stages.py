@@ -4,6 +4,9 @@ from __future__ import annotations
 
 from typing import Any, Callable, Iterator
 
+import pytest
+from helpers import Car
+
 from smartcabin.engines import Engines
 from smartcabin.events import EventType, Outcome
 from smartcabin.llm.client import Done, Text, ToolCall
@@ -90,3 +93,51 @@ def test_a_confirmed_action_is_checked_again_when_the_car_changed_in_between():
     car.set_sensor("Vehicle.Speed", 60)  # the driver said yes after pulling away
     applied = apply(planned.actions, car, "Row1.DriverSide", waive=frozenset({"some-other-rule"}))
     assert applied.failed == 1 and applied.writes == [] and car.get(DOOR) is False
+
+
+GUIDANCE = "Vehicle.Cabin.Infotainment.Navigation.IsGuidanceActive"
+CALL = "Vehicle.Cabin.Infotainment.Phone.Call.State"
+
+
+@pytest.mark.parametrize("setup,path,after", [
+    ({GUIDANCE: True, CALL: "ACTIVE"}, GUIDANCE, False),  # guidance first (the catalog's order)
+    ({CALL: "ACTIVE"}, CALL, "IDLE"),
+    ({CALL: "DIALING"}, CALL, "IDLE"),
+])
+def test_a_bare_cancel_stops_what_is_running(setup, path, after):
+    car = Car(setup)
+    car.say("cancel")
+    assert car[path] == after
+
+
+def test_a_bare_cancel_with_nothing_running_changes_nothing():
+    car = Car()
+    result = car.say("cancel")
+    assert result.outcome == "no_action" and car.changed() == {}
+
+
+TRACK = "Vehicle.Cabin.Infotainment.Media.Request.Track"
+
+
+def test_a_strange_name_heard_with_little_confidence_is_asked_back_before_it_plays():
+    """Whisper heard "Bohemian Ratsity": played at once it would be the wrong song."""
+    car = Car()
+    asked = car.assistant.turn("Play Bohemian Ratsity by Queen", heard=0.6)
+    assert asked.outcome == "confirm" and "Bohemian Ratsity" in asked.reply and car.changed() == {}
+    car.assistant.turn("yes", heard=0.9)
+    assert car[TRACK] == "Bohemian Ratsity"
+
+
+@pytest.mark.parametrize("text,heard", [("Play Bohemian Rhapsody by Queen", 0.6),  # a title the car has
+                                        ("Play Bohemian Ratsity by Queen", 0.95),  # heard with confidence
+                                        ("Play Bohemian Ratsity by Queen", None)])  # typed
+def test_a_known_name_a_confident_hearing_or_typed_text_plays_at_once(text, heard):
+    car = Car()
+    result = car.assistant.turn(text, heard=heard)
+    assert result.outcome == "executed" and car[TRACK] == text.split("Play ")[1].split(" by")[0]
+
+
+def test_a_strange_place_heard_in_mandarin_is_asked_back_in_mandarin():
+    car = Car()
+    asked = car.assistant.turn("导航去山里囤的", heard=0.5)
+    assert asked.outcome == "confirm" and asked.reply.startswith("您说的是") and car.changed() == {}

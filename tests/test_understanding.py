@@ -191,3 +191,52 @@ def test_opening_a_mirror_unfolds_it_and_closing_folds_it(said, folded_before, f
     car = Car({p: folded_before for p in paths})
     car.say(said)
     assert [car[p] for p in paths] == [folded_after, folded_after]
+
+
+# -- what speech recognition writes ---------------------------------------------------
+
+PASSENGER_WINDOW = "Vehicle.Cabin.Door.Row1.PassengerSide.Window.Position"
+DRIVER_WINDOW = "Vehicle.Cabin.Door.Row1.DriverSide.Window.Position"
+
+
+@pytest.mark.parametrize("heard", ["副架的窗户关一下", "复甲车窗关上", "付架窗户关了"])
+def test_a_misheard_seat_is_the_seat_it_sounds_like_not_the_drivers(heard):
+    """Whisper writes 副驾 as 副架 or 复甲: without the homophone the driver's window closed."""
+    car = Car({PASSENGER_WINDOW: 100, DRIVER_WINDOW: 100})
+    car.say(heard)
+    assert car[PASSENGER_WINDOW] == 0 and car[DRIVER_WINDOW] == 100
+
+
+@pytest.mark.parametrize("heard,path", [
+    ("打开紧不加热", "Vehicle.Cabin.Seat.Row1.DriverSide.NeckScarf.HeatingCooling"),  # 颈部加热, not the seat
+    ("月毒灯打开", "Vehicle.Cabin.Light.Spotlight.Row1.DriverSide.IsLightOn"),  # 阅读灯
+    ("做以通风打开", "Vehicle.Cabin.Seat.Row1.DriverSide.HeatingCooling"),  # 座椅通风 (cooling), not the fan
+    ("后被香打开", "Vehicle.Body.Trunk.Rear.Position"),  # 后备箱
+])
+def test_misheard_device_words_are_read_as_the_words_they_sound_like(heard, path):
+    car = Car()
+    car.say(heard)
+    assert list(car.changed()) == [path]
+
+
+@pytest.mark.parametrize("said", ["帮我做一下", "我这边也这样", "你觉得人生的意义是什么", "换个话题吧"])
+def test_ordinary_words_are_not_taken_for_the_car_words_they_sound_like(said):
+    car = Car()
+    car.say(said)
+    assert car.changed() == {}
+
+
+@pytest.mark.parametrize("said", ["turn on the auto-demming mirror", "turn on the puddle lights",
+                                  "open the blorp window"])
+def test_a_device_said_with_a_word_we_do_not_know_is_not_guessed(said):
+    """"auto-demming" (a misheard auto-dimming) had folded the mirrors: the device it names may
+    be one this car lacks, so nothing is done."""
+    car = Car()
+    result = car.say(said)
+    assert car.changed() == {} and result.outcome != "executed"
+
+
+def test_a_harmless_word_before_a_device_still_names_it():
+    car = Car()
+    car.say("open the stupid window")
+    assert car[DRIVER_WINDOW] == 100

@@ -156,6 +156,39 @@ def test_the_voice_evaluation_speaks_cases_through_the_loop_and_scores_them_like
     assert "| en | hibari | clean | 1 |" in out.stdout
 
 
+def test_recorded_speech_runs_as_a_voice_of_its_own_on_the_cases_it_holds(tmp_path):
+    """A car maker records its people saying the eval's sentences: --script says what to record,
+    --voice FOLDER plays them through the loop; a case nobody recorded is not counted for it."""
+    cases = [{"id": "windows-en-v1", "lang": "en", "turns": [{"text": "Open the rear left window halfway."}],
+              "expect": {WINDOW: 50}},
+             {"id": "windows-en-v2", "lang": "en", "turns": [{"text": "Close the rear left window."}],
+              "setup": {WINDOW: 50}, "expect": {WINDOW: 0}}]
+    path = tmp_path / "two.jsonl"
+    path.write_text("".join(json.dumps(c) + "\n" for c in cases))
+    out = cli("eval", "--audio", "--script", str(path), "--limit", "0")
+    lines = [json.loads(line) for line in out.stdout.splitlines()]
+    assert lines == [{"text": "Open the rear left window halfway.", "lang": "en"},
+                     {"text": "Close the rear left window.", "lang": "en"}]
+    folder = tmp_path / "people"
+    folder.mkdir()
+    (folder / "a.wav").write_bytes(spoken(lines[0]["text"]).wav())  # only the first was recorded
+    (folder / "recordings.jsonl").write_text(json.dumps({"file": "a.wav", **lines[0]}) + "\n")
+    out = cli("eval", "--audio", str(path), "--limit", "0", "--snr", "clean", "--voice", str(folder),
+              "--recorded-only", "--report", str(tmp_path / "voice.json"))
+    assert out.returncode == 0, out.stderr
+    [cell] = json.loads((tmp_path / "voice.json").read_text())["cells"]
+    assert (cell["voice"], cell["cases"], cell["command_success"], cell["wer"]) == ("people", 1, 1.0, 0.0)
+
+
+@pytest.mark.parametrize("index, why", [(None, "no recordings.jsonl"), ("{not json", "not a line of file"),
+                                        ('{"file": "../../etc/passwd", "text": "x", "lang": "en"}', "outside")])
+def test_a_bad_recordings_folder_is_refused_with_the_reason(tmp_path, index, why):
+    if index is not None:
+        (tmp_path / "recordings.jsonl").write_text(index + "\n")
+    out = cli("eval", "--audio", "--voice", str(tmp_path), "--recorded-only", "--lang", "en")
+    assert out.returncode == 2 and why in out.stderr
+
+
 def test_the_fast_english_path_hears_a_car_command_in_a_fraction_of_whispers_time():
     from smartcabin.voice.sphinx import SphinxRecognizer
 

@@ -69,7 +69,8 @@ def make(*lines: str, wake: bool = True, setup: dict | None = None):
     assistant = Assistant(car)
     events: list = []
     player = MemoryPlayer()
-    loop = VoiceLoop(lambda text: assistant.turn(text, zone="Row2.PassengerSide"), Scripted(*lines), LoudIsSpeech(),
+    loop = VoiceLoop(lambda heard: assistant.turn(heard.text, zone="Row2.PassengerSide", heard=heard.confidence),
+                     Scripted(*lines), LoudIsSpeech(),
                      Voice(), player, MarkerWake() if wake else None, zone="Row2.PassengerSide",
                      on_event=events.append)
     return loop, car, player, events
@@ -107,6 +108,17 @@ def test_push_to_talk_needs_no_wake_word_and_the_release_ends_the_utterance():
     loop.release()
     assert car.get(WINDOW) == 100
     assert kinds(events)[0] is EventType.WAKE and events[0].data["by"] == "press"
+
+
+@pytest.mark.parametrize("confidence, outcome", [(0.6, "confirm"), (0.95, "executed")])
+def test_how_sure_the_recognizer_was_reaches_the_turn(confidence, outcome):
+    """A strange title heard with little confidence is asked back; heard surely, it plays."""
+    loop, car, _, _ = make(("Play Bohemian Ratsity by Queen", confidence), wake=False)
+    loop.press()
+    loop.feed(tone(0.8, SPEECH))
+    loop.release()
+    assert loop.heard[-1].result.outcome == outcome
+    assert (car.get("Vehicle.Cabin.Infotainment.Media.Request.Track") == "Bohemian Ratsity") == (outcome == "executed")
 
 
 def test_speaking_over_the_reply_stops_it_and_is_heard_as_the_next_request():

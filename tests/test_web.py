@@ -199,6 +199,7 @@ def test_press_to_talk_sends_the_microphone_and_the_spoken_command_moves_the_win
            f"--use-file-for-fake-audio-capture={wav}"]  # the file stands in for the microphone
     b = pw.chromium.launch(executable_path=CHROMIUM, headless=True, args=FLAGS + mic)
     try:
+        watcher = open_page(b, service)  # another screen: it sees what was heard on the event stream
         page = open_page(b, service, "Row2.PassengerSide")
         talk = page.locator("#talk")
         talk.dispatch_event("pointerdown")
@@ -210,5 +211,9 @@ def test_press_to_talk_sends_the_microphone_and_the_spoken_command_moves_the_win
         assert heard.get_attribute("data-heard") == "yes", heard.inner_text()
         assert "window" in heard.inner_text().lower()
         page.wait_for_function("document.getElementById('win-Row2.PassengerSide').dataset.position === '100'")
+        seen = watcher.locator(".voice-event[data-type='voice.transcript']")
+        seen.wait_for(timeout=10_000)
+        assert "window" in seen.last.inner_text().lower() and "Row2.PassengerSide" in seen.last.inner_text()
+        assert page.locator(".voice-event").count() == 0  # the speaker's own page shows it once, from its answer
     finally:
         b.close()

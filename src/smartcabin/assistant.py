@@ -25,7 +25,7 @@ from .stages.act import Applied, apply, revert_last
 from .stages.compose import Done, ran, reviewed, said
 from .stages.decide import Decision, Step, decide
 from .stages.plan import asks_name, asks_time, plan_turn
-from .stages.review import EventFn, review
+from .stages.review import NAMES_SURE, EventFn, hold_misheard_names, review
 from .stages.tier import TierCar, ask_tier
 from .understanding import Understanding
 from .understanding.entities import NameIndex
@@ -108,10 +108,12 @@ class Assistant:
         return None
 
     def turn(self, text: str, zone: str | None = None, emit: Callable[[str], None] | None = None,
-             cancelled: Callable[[], bool] = lambda: False, on_event: Sink | None = None) -> TurnResult:
+             cancelled: Callable[[], bool] = lambda: False, on_event: Sink | None = None,
+             heard: float | None = None) -> TurnResult:
         """One turn. `emit` receives what can be said at once (the LLM tier's acknowledgement,
         then its answer sentence by sentence); `cancelled` stops a streaming answer;
-        `on_event` receives the turn's typed events (events.EventType) as they happen."""
+        `on_event` receives the turn's typed events (events.EventType) as they happen;
+        `heard`: the recognizer's confidence when the text was spoken (None: typed)."""
         start = time.perf_counter()
         self.turns += 1
         number = self.turns
@@ -138,7 +140,7 @@ class Assistant:
         before = self.vehicle.snapshot()
         try:
             decision = decide(u, self.memory, self.vehicle, story_told=self.services.story is not None)
-            done = self._carry_out(decision, u, speaker, event)
+            done = self._carry_out(decision, u, speaker, event, heard)
         except Exception:  # a bug must cost one turn, never the session; writes are all-or-nothing
             log.exception("turn failed: %r", text)
             done = said(Outcome.FAILED, replies.phrases(u.lang)["failed"])
@@ -191,7 +193,8 @@ class Assistant:
             f.write(json.dumps(row, ensure_ascii=False) + "\n")
 
     # -- the stages after understanding -------------------------------------
-    def _carry_out(self, d: Decision, u: Understanding, speaker: str, event: EventFn) -> Done:
+    def _carry_out(self, d: Decision, u: Understanding, speaker: str, event: EventFn,
+                   heard: float | None = None) -> Done:
         """A decision through plan, safety, act and reply."""
         p = replies.phrases(u.lang)
         if d.step is Step.ANSWER:
@@ -209,12 +212,15 @@ class Assistant:
                 return Done(Outcome.EXECUTED, [p["undone"]], back)
             reverted = back  # "only the passenger side": the others went back as they were
         planned = plan_turn(list(d.intents), u.text, u.lang, self.vehicle, speaker, retime=d.retime)
-        done = self._reviewed(planned, speaker, u.lang, event)
+        done = self._reviewed(planned, speaker, u.lang, event, heard)
         return replace(done, writes=reverted + done.writes) if reverted else done
 
-    def _reviewed(self, planned: Plan, speaker: str, lang: str, event: EventFn) -> Done:
+    def _reviewed(self, planned: Plan, speaker: str, lang: str, event: EventFn,
+                  heard: float | None = None) -> Done:
         """Safety per action: allowed ones run, refused ones are reported, confirm ones wait."""
         checked = review(planned, self.vehicle, speaker, lang, event)
+        if heard is not None and heard < NAMES_SURE:
+            hold_misheard_names(checked, lambda name: bool(self.names.whole(name, lang)), lang, event)
         applied = apply(checked.allowed, self.vehicle, speaker) if checked.allowed else Applied()
         self.memory.asked = next((pr.detail["intent"] for pr in planned.problems if asks_time(pr)), None)
         self.memory.awaits = next((pr.cap.id for pr in planned.problems if asks_name(pr)), None)

@@ -69,6 +69,7 @@ class Capability:
     requires: dict[str, list[Any]] = field(default_factory=dict)  # state in which the action makes sense ({zone}: per zone)  # front/rear twins of a whole-car function
     in_step: dict[str, float] = field(default_factory=dict)  # a level kept on another signal too, times the factor
     timed: str | None = None  # said with a time ("start charging at 11 pm"), the request is this function
+    stops_running: dict[str, list[Any]] = field(default_factory=dict)  # a bare "cancel" runs this while a signal holds one of these
 
     def takes_names(self) -> bool:
         """A request whose object is one of the car's names (a song, a place, a contact)."""
@@ -123,7 +124,7 @@ def _build(cid: str, d: dict[str, Any]) -> Capability:
         on_also=d.get("on_also", {}), params=d.get("params", {}), writes=d.get("writes", {}),
         resume_writes=d.get("resume_writes", {}), reads=tuple(d.get("reads", ())),
         off_action=d.get("off_action"), pair=d.get("pair", {}), numeric=d.get("numeric"), opening=d.get("opening", False), warms=d.get("warms", False), full_travel=d.get("full_travel", False), options_from=d.get("options_from"), sided=d.get("sided"), covers=d.get("covers", False), outward=d.get("outward", {}), requires=d.get("requires", {}),
-        in_step=d.get("in_step", {}), timed=d.get("timed"),
+        in_step=d.get("in_step", {}), timed=d.get("timed"), stops_running=d.get("stops_running", {}),
     )
 
 
@@ -136,7 +137,7 @@ def _check(cap: Capability, signals: dict[str, SignalSpec], ids: set[str]) -> No
     for ref in (cap.numeric, cap.off_action, cap.options_from, cap.sided, cap.timed):
         if ref is not None and ref not in ids:
             raise ValueError(f"{cap.id}: unknown capability {ref}")
-    for p in cap.signal_paths():
+    for p in (*cap.signal_paths(), *cap.stops_running):
         if p not in signals:
             raise ValueError(f"{cap.id}: unknown signal {p}")
 

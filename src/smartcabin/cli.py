@@ -72,10 +72,21 @@ def cmd_say(args: argparse.Namespace) -> int:
 def _eval_audio(args: argparse.Namespace) -> int:
     from .voice import evaluation
 
-    snrs = tuple(None if x == "clean" else float(x) for x in args.snr.split(","))
+    from .evaluation import load_cases
+    from .voice.recordings import RecordedVoice, script
+
     langs = tuple(args.lang) if args.lang else ("en", "zh")
+    if args.script:  # what to record for these cases, for --voice
+        for line in script(c for c in evaluation.pick(load_cases(_corpus(args.files)), args.limit) if c.get("lang") in langs):
+            print(json.dumps(line, ensure_ascii=False))
+        return 0
+    snrs = tuple(None if x == "clean" else float(x) for x in args.snr.split(","))
+    recordings = tuple(RecordedVoice(folder) for folder in args.voice or ())  # AudioError: a clear message
+    if args.recorded_only and not recordings:
+        raise SystemExit("smartcabin eval: --recorded-only needs --voice FOLDER")
     report = evaluation.run(_corpus(args.files), args.limit, snrs, langs=langs, recognizer=args.recognizer,
-                            progress=lambda line: print(line, file=sys.stderr, flush=True))
+                            progress=lambda line: print(line, file=sys.stderr, flush=True),
+                            recordings=recordings, recorded_only=args.recorded_only)
     print(evaluation.table(report))
     if args.report:
         Path(args.report).write_text(json.dumps(report, ensure_ascii=False, indent=1), encoding="utf-8")
@@ -89,7 +100,7 @@ def _heard(cockpit, args: argparse.Namespace):
 
     audio = read_wav(args.audio)  # AudioError: a clear message, no turn
     engines = VoiceEngines.from_config(speak=False)
-    loop = engines.loop(lambda text: cockpit.turn(text, "say", args.zone)[0], zone=args.zone,
+    loop = engines.loop(lambda heard: cockpit.turn(heard.text, "say", args.zone, heard.confidence)[0], zone=args.zone,
                         lang=args.lang, wake=PUSH_TO_TALK)
     heard = engines.one_utterance(loop, audio)
     assert heard is not None
@@ -114,8 +125,8 @@ def cmd_listen(args: argparse.Namespace) -> int:
         if e.type in shown:
             print(f"[{args.zone}] {shown[e.type]} {e.data.get('text', '')}".rstrip(), flush=True)
 
-    def turn(text: str):
-        result = cockpit.turn(text, f"voice-{args.zone}", args.zone)[0]
+    def turn(heard):
+        result = cockpit.turn(heard.text, f"voice-{args.zone}", args.zone, heard.confidence)[0]
         print(f"assistant> {result.reply}   [{result.outcome}]", flush=True)
         return result
 
@@ -383,6 +394,11 @@ def main(argv: list[str] | None = None) -> int:
     p.add_argument("--lang", action="append", choices=("en", "zh"), help="--audio: only this language")
     p.add_argument("--recognizer", choices=("whisper", "fast"), default="whisper",
                    help="--audio: whisper for both languages, or fast: English commands through pocketsphinx first")
+    p.add_argument("--voice", action="append", metavar="FOLDER",
+                   help="--audio: recorded speech as a further voice (FOLDER/recordings.jsonl: file, text, lang)")
+    p.add_argument("--recorded-only", action="store_true", help="--audio: the --voice recordings alone")
+    p.add_argument("--script", action="store_true",
+                   help="--audio: print the sentences to record for these cases (JSON lines of text and lang)")
     p.add_argument("--report", help="write the JSON report here")
     p.add_argument("--failures", action="store_true", help="list failing cases")
     p.add_argument("--mode", choices=("hybrid", "parser", "model", "local_llm", "cloud_llm"),
@@ -437,7 +453,7 @@ def main(argv: list[str] | None = None) -> int:
     args = ap.parse_args(argv)
     try:
         return args.func(args)
-    except (FileNotFoundError, ValueError, SignalError, EngineMissing) as exc:
+    except (FileNotFoundError, IsADirectoryError, ValueError, SignalError, EngineMissing) as exc:
         print(f"smartcabin: {exc}", file=sys.stderr)
         return 2
 

@@ -106,8 +106,8 @@ class Cockpit:
         audio = read_wav(wav)
         engines, player = self.voice(), MemoryPlayer()
         seat = zone if zone in SEATS else self.session(sid).zone
-        loop = engines.loop(lambda text: self.turn(text, sid, seat)[0], zone=seat, lang=lang, wake=PUSH_TO_TALK,
-                            player=player)
+        loop = engines.loop(lambda heard: self.turn(heard.text, sid, seat, heard.confidence)[0], zone=seat, lang=lang, wake=PUSH_TO_TALK,
+                            player=player, on_event=self.hub.publish, session=sid)  # voice.* on the event stream
         loop.speech = engines.speech if speak else None
         heard = engines.one_utterance(loop, audio)
         said = heard.transcript if heard is not None else None
@@ -120,9 +120,11 @@ class Cockpit:
 
     WAIT_S = 30.0  # longest a turn waits for the car (one slow LLM turn ahead of it): then "busy"
 
-    def turn(self, text: str, sid: str, zone: str | None = None) -> tuple[TurnResult, str]:
+    def turn(self, text: str, sid: str, zone: str | None = None,
+             heard: float | None = None) -> tuple[TurnResult, str]:
         """One turn of that session, from `zone` (else the session's seat); returns the result and
-        the seat it ran as. Raises TimeoutError when the car stays busy longer than WAIT_S."""
+        the seat it ran as; `heard`: the recognizer's confidence for a spoken turn. Raises
+        TimeoutError when the car stays busy longer than WAIT_S."""
         s = self.session(sid, zone)
         with self._car():
             if zone in SEATS:
@@ -131,7 +133,7 @@ class Cockpit:
             self._turning = s
             try:
                 s.turns += 1
-                return s.assistant.turn(text, zone=speaker, on_event=self.hub.publish), speaker
+                return s.assistant.turn(text, zone=speaker, on_event=self.hub.publish, heard=heard), speaker
             finally:
                 self._turning = None
 

@@ -8,6 +8,7 @@ from datetime import datetime
 from enum import StrEnum
 
 from .. import replies
+from ..capabilities import load_catalog
 from ..dialog import Memory, resolve
 from ..events import Outcome
 from ..planning import Action, when_said
@@ -16,10 +17,6 @@ from ..vehicle import Vehicle
 
 _MEDIA_ACTION = "Vehicle.Cabin.Infotainment.Media.Action"  # the VSS signal of what the player does
 
-# what a bare "cancel" stops when nothing asked a question: guidance, then a call
-_RUNNING = (("Vehicle.Cabin.Infotainment.Navigation.IsGuidanceActive", True, "navigation.cancel"),
-            ("Vehicle.Cabin.Infotainment.Phone.Call.State", "DIALING", "phone.hangup"),
-            ("Vehicle.Cabin.Infotainment.Phone.Call.State", "ACTIVE", "phone.hangup"))
 
 
 class Step(StrEnum):
@@ -53,9 +50,11 @@ def _long(u: Understanding) -> bool:
 
 
 def _cancel_running(vehicle: Vehicle, lang: str) -> Decision:
-    for path, value, cap in _RUNNING:
-        if vehicle.get(path) == value:
-            return Decision(Step.REVIEW, (Intent(cap=cap, op="on"),))
+    """What a bare "cancel" stops when nothing asked a question: the catalog's first function
+    that stops something running now (its `stops_running`), in catalog order."""
+    for cap in load_catalog().values():
+        if any(vehicle.get(path) in values for path, values in cap.stops_running.items()):
+            return Decision(Step.REVIEW, (Intent(cap=cap.id, op="on"),))
     return answer(Outcome.NO_ACTION, replies.phrases(lang)["nothing_pending"])
 
 

@@ -5,6 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import Any, Callable
 
+from .. import replies
 from ..events import EventType
 from ..planning import Action, Plan
 from ..safety import check
@@ -50,3 +51,22 @@ def review(planned: Plan, vehicle: Vehicle, speaker: str, lang: str, event: Even
                 out.confirm_reasons.append(reason)
     out.confirm_rules = frozenset(rules)
     return out
+
+
+NAMES_SURE = 0.8  # a spoken turn's confidence (voice.ports.Transcript) under which a strange name is asked back
+
+
+def hold_misheard_names(out: Review, known: Callable[[str], bool], lang: str, event: EventFn) -> None:
+    """A title, place or contact heard with little confidence and not among the car's names
+    waits for a yes ("Play Bohemian Ratsity?"): a misheard name plays, calls or drives to the
+    wrong one, and speech recognition mishears names most."""
+    for a in list(out.allowed):
+        strange = [str(v) for k, v in a.intent.slots.items()
+                   if v and "names" in a.cap.params.get(k, {}) and not str(v).isupper() and not known(str(v))]
+        if not strange:
+            continue
+        out.allowed.remove(a)
+        out.confirm.append(a)
+        reason = replies.phrases(lang)["heard_name"].format(name=strange[0])
+        out.confirm_reasons.append(reason)
+        event(EventType.CONFIRM, lambda a=a, reason=reason: {"cap": a.cap.id, "rule": "heard_name", "reason": reason})

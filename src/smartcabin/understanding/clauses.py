@@ -143,6 +143,8 @@ class Clause:
     declined: bool = False  # a negated request ("don't stop the music"): no action at all
     explicit: bool = False  # a verb or a device word said: a command, not only a need or a reason
     remark: bool = False  # a need or a report in words we partly lack ("好像要下雨了", "透透气")
+    unknown_device: bool = False  # its device said with a word we don't know: one this car may lack
+    unknown_after: bool = False  # zh: words we don't know after its device, where a verb would be
 
 
 _YES_NO = {"en": re.compile(r"^\W*(is|are|was|were|does|do(?! not)|did(?! not)|has|have(?= (?:you|i|we|they)\b)|is it|are they)\b"),
@@ -152,7 +154,8 @@ _NEED_CAPS = {"hvac.temperature", "hvac.fan", "media.volume", "screen.brightness
 _PRESET_DEVICE = {"crack": "window.position", "tilt": "sunroof.position"}
 _REL_OPS = {"up", "down", "more", "less"}
 _SIDED = {"left", "right", "speaker", "rear"}
-_LINKS = set("的把给让")  # "左后的阅读灯": a particle before the device is no unknown verb
+_LINKS = set("的把给让")
+_PARTICLES = set("了吧呢啊吗呀哦嘛也都")  # after a device: no verb of its own ("车窗和天窗都打开": 都)  # "左后的阅读灯": a particle before the device is no unknown verb
 _HESITATION = re.compile(r"^\W*((hmm|hm|uh|um|actually|no|wait|oh|嗯|呃|那就|还是)\W*)+")  # "hmm, actually 19": a value
 _WHEN = re.compile(r"的时候")  # "导航的时候屏幕老是黑掉": the device before it names the moment
 _PRONOUN_IN = re.compile(r"\b(it|them|that)\b|它")  # "tilt it all the way back": a device said before
@@ -195,6 +198,14 @@ def _clause(lex: Lexicon, catalog: dict[str, Capability], text: str, spans: list
     if when:  # "导航的时候屏幕老是黑掉": the device before "的时候" is the moment, not the request
         devs = [d for d in devs if d.end > when.start()]
     devs += [Span(s.start, s.end, "dev", s.payload[0], s.text) for s in spans if s.tag == "adev" and not inside(s)]
+    if lex.lang == "en":  # "turn on the auto-demming mirror": a word we don't know names a device we don't have
+        harmless = lex.words.get("harmless_modifiers", ())
+        known = [d for d in devs if not _unknown_word_before(text, spans, d.start, harmless)]
+        if devs and not known:
+            return Clause([], [], tags, False, unknown_device=True)
+        devs = known
+    # (in Chinese a run of unknown characters before a device is as often part of a longer word
+    # we know in another form: "前挡风玻璃", "交通广播"; the homophones module reads the misheard ones)
     alts = {s.start: s.payload for s in spans if s.tag == "adev"}
     for d in list(devs):
         fits = [a for a in alts.get(d.start, ()) if any(
@@ -476,13 +487,18 @@ def _clause(lex: Lexicon, catalog: dict[str, Capability], text: str, spans: list
     first_dev = min((d.start for d in devs), default=0)
     unknown_verb = any(ch.isalnum() and ch not in _LINKS for i, ch in enumerate(text[:first_dev])
                        if not any(s.start <= i < s.end for s in spans))
+    unknown_after = False
+    if lex.lang == "zh" and bare and not ops:  # "后排窗户官上": a verb after the device, one we don't know
+        last_dev = max(d.end for d in devs)
+        unknown_after = any(ch.isalnum() and ch not in _PARTICLES for i, ch in enumerate(text[last_dev:], last_dev)
+                            if not any(s.start <= i < s.end for s in spans))
     explicit = bool(ops) and any(o.text for o in ops) or bool(devs)
     said_of = is_statement(lex.lang, text)
     comparative = bool(ops) and all(o.payload in ("more", "less") for o in ops) and not devs
     remark = (not explicit or comparative and said_of) and not nums and (bool(presets) or said_of)
     # ("it's more relaxing" beside "make the ambient lighting blue": a reason, its "more" no order)
     return Clause(intents, bare, tags, question, unknown_verb, (declined or lead_neg) and not intents and not bare,
-                  explicit, remark)
+                  explicit, remark, unknown_after=unknown_after)
 
 
 def other_axis(lex: Lexicon, text: str | None, intents: list[Intent]) -> None:
@@ -497,7 +513,7 @@ def other_axis(lex: Lexicon, text: str | None, intents: list[Intent]) -> None:
         for op in ("down", "up"):  # "tilt back" before "tilt"
             if any(re.search(lex.bounded(re.escape(w)), said) for w in axis.get(op, ())):
                 it.cap = axis["to"]
-                if it.op in ("up", "down", "more", "less", "on", "query", None) and it.value is None:
+                if it.op in ("up", "down", "more", "less", "on", "query", "inward", "outward", None) and it.value is None:
                     # ("passenger mirror a touch to the left" has no verb, yet asks nothing)
                     it.op = op if it.op not in ("more", "less") or op == "up" else "down"
                 break
@@ -574,6 +590,21 @@ def _unknown_word_at(text: str, spans: list[Span], at: int, common: tuple[str, .
     ("on for my wife": a verb's particle still)."""
     m = re.compile(r"\s+([a-z][\w']*)").match(text, at)
     return bool(m) and m.group(1) not in common and not any(s.start <= m.start(1) < s.end for s in spans)
+
+
+# an unknown word in an adjective's place: after a determiner, right before the device
+_WORD_BEFORE = re.compile(r"\b(?:the|a|an|my|your|our|his|her|their|this|that|these|those)\s+([a-z][\w'-]*)\s+$")
+
+
+def _unknown_word_before(text: str, spans: list[Span], at: int, common: tuple[str, ...] = ()) -> bool:
+    """The word just before `at`, after a determiner, is one no common word is, with letters no
+    lexicon span covers ("the auto-demming mirror": "auto" is a word we know, "demming" is not)."""
+    m = _WORD_BEFORE.search(text, 0, at)
+    if not m or m.group(1) in common:
+        return False
+    end = m.end(1) - 2 if m.group(1).endswith("'s") else m.end(1)  # "the map's auto zoom"
+    return any(ch.isalpha() and not any(s.start <= i < s.end for s in spans)
+               for i, ch in enumerate(text[m.start(1):end], m.start(1)))
 
 
 def _to_side(it: Intent, zone_keys: list[str], catalog: dict[str, Capability]) -> None:

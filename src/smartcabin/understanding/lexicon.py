@@ -11,6 +11,7 @@ from functools import lru_cache
 from typing import Any
 
 from ..datafiles import load_yaml
+from .homophones import Homophones
 # YAML list key -> span tag
 _FLAT = {
     "all_words": "all", "plural": "plural", "too_words": "too",
@@ -35,6 +36,7 @@ class Lexicon:
     slips: tuple[re.Pattern[str], dict[str, str]] | None = None  # ASR homophone slip -> the word meant
     unsupported: re.Pattern[str] | None = None  # things this car lacks, matched before numbers are read
     past: re.Pattern[str] | None = None  # words that place a sentence in the past ("yesterday", "上次")
+    homophones: Homophones | None = None  # zh: a word misheard as one that sounds like it
 
     def fix_slips(self, text: str) -> str:
         """"把空掉打开" is 空调: speech recognition swaps homophones; read the word meant."""
@@ -92,7 +94,7 @@ def _compile(lang: str, raw: dict[str, Any]) -> Lexicon:
         if raw.get(key):
             lex.verbs[key] = re.compile(lex.bounded(_alternation([str(p).lower() for p in raw[key]])))
     for key in ("home_words", "work_words", "media_nouns", "genres", "artists", "fillers", "not_titles", "not_places",
-                "there_words", "call_alone", "nobody_named", "not_names", "later_words", "play_leads", "place_leads", "particle_followers", "pronouns"):
+                "there_words", "call_alone", "nobody_named", "not_names", "later_words", "play_leads", "place_leads", "particle_followers", "pronouns", "harmless_modifiers"):
         lex.words[key] = tuple(str(p).lower() for p in raw.get(key, []))
     # longest first, once: strip_fillers tries them in this order on every clause
     lex.words["fillers"] = tuple(sorted(lex.words["fillers"], key=len, reverse=True))
@@ -101,6 +103,8 @@ def _compile(lang: str, raw: dict[str, Any]) -> Lexicon:
         lex.past = re.compile(lex.bounded(_alternation([str(p).lower() for p in raw["past_words"]])))
     if raw.get("unsupported"):
         lex.unsupported = re.compile(lex.bounded(_alternation([str(p).lower() for p in raw["unsupported"]])))
+    if lang == "zh":
+        lex.homophones = Homophones.of(lex.tags)
     slips = {str(s): str(w) for w, subs in raw.get("asr_slips", {}).items() for s in subs}
     if slips:
         lex.slips = (re.compile(_alternation(list(slips))), slips)

@@ -124,6 +124,9 @@ def parse(text: str, lang: str | None = None) -> Understanding:
         # not even the harmless part, and no model reads it either; the commands it carried are
         # kept only so that the turn can say it refused them
         return Understanding(text=raw, lang=lang, act="none", reason="injection", intents=intents)
+    if any(c.unknown_device for c in clauses) and not any(i.cap for i in intents):
+        # "turn on the auto-demming mirror": not the mirror's fold, nor what a model guesses
+        return Understanding(text=raw, lang=lang, act="none", reason="unknown_device")
     intents = _expand_too(intents)
     low = text.lower()
     if intents and any(w in low for w in lex.words.get("later_words", ())):
@@ -542,7 +545,10 @@ def _normal_form(lex: Lexicon, text: str, lang: str) -> str:
             text = normalize_en(expand_contractions(text))
     else:
         text = normalize_en(expand_contractions(text))
-    return lex.fix_slips(_BAND_DIGITS.sub(r"\1 ", _DIGIT_COMMA.sub(" ", text)))
+    text = lex.fix_slips(_BAND_DIGITS.sub(r"\1 ", _DIGIT_COMMA.sub(" ", text)))
+    if lex.homophones is not None:  # "副架的窗户": the word it sounds like, where the lexicon knows none
+        text = lex.homophones.mend(text, [(s.start, s.end, s.tag) for s in _tag(lex, text)])
+    return text
 
 
 def refers_back(text: str) -> bool:
@@ -588,8 +594,8 @@ def _inherit(clauses: list[Clause], lang: str) -> None:
                 if ops:
                     donor = ops[-1] if j < i else ops[0]
                     break
-        if donor is None:
-            continue
+        if donor is None or c.unknown_after and donor.cap is not None:
+            continue  # "后排窗户官上，再把儿童锁打开": a verb misheard is not the next device's verb
         referred = (donor.implied or donor.cap is None) and _PRONOUN[lang].search(donor.clause) is not None
         if (c.unknown_verb or any(is_statement(lang, it.clause.strip()) for _, it in c.bare_devs)) and not referred:
             continue  # "close the windows and crank the AC": crank is a verb we don't know, not "close";

@@ -30,9 +30,13 @@ def clean(text: str) -> str:
     """Fold widths and case, drop control and invisible characters, squeeze spaces."""
     text = unicodedata.normalize("NFKC", text).translate(_CURLY)
     text = _CONTROL.sub(" ", text)
-    if _CJK.search(text):
-        text = _T2S.convert(text)
+    text = simplified(text)
     return _SPACE.sub(" ", text).strip().lower()
+
+
+def simplified(text: str) -> str:
+    """Chinese in simplified characters (what a transcript shows and the lexicon reads)."""
+    return _T2S.convert(text) if _CJK.search(text) else text
 
 
 def detect_lang(text: str) -> str:

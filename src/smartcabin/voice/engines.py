@@ -84,9 +84,10 @@ class VoiceEngines:
         return cls(full, Speech() if speak else None)
 
     def loop(self, turn: Callable[[str], Any], zone: str = "", lang: str | None = None,
-             wake: str = DEFAULT_WAKE, player: Player | None = None, on_event: Sink | None = None) -> VoiceLoop:
+             wake: str = DEFAULT_WAKE, player: Player | None = None, on_event: Sink | None = None,
+             session: str | None = None) -> VoiceLoop:
         return VoiceLoop(turn, self.recognizer, SileroActivity(), self.speech, player, wake_word(wake), lang, zone,
-                         on_event)
+                         on_event, session=session)
 
     def one_utterance(self, loop: VoiceLoop, audio: Audio) -> Heard | None:
         """A recording as one press-to-talk utterance (say --audio, eval --audio)."""

@@ -14,8 +14,10 @@ import numpy as np
 from ..engines import DEFAULT_MODE, Engines
 from ..evaluation import load_cases, percentile, run_case
 from ..numerals import normalize_en, normalize_zh
+from ..understanding.text import simplified
 from .audio import RATE
 from .engines import PUSH_TO_TALK, VoiceEngines
+from .recordings import RecordedVoice, recorded
 from .tts import EspeakVoice, HibariVoice, PiperVoice
 
 SNRS: tuple[float | None, ...] = (None, 20.0, 10.0, 5.0)  # None: clean
@@ -61,7 +63,7 @@ _PUNCT = re.compile(r"[^\w\s]|_")
 
 def tokens(text: str, lang: str) -> list[str]:
     """Words (en) or characters (zh), numbers as digits, no punctuation or case."""
-    text = normalize_zh(text) if lang == "zh" else normalize_en(text.lower())
+    text = normalize_zh(simplified(text)) if lang == "zh" else normalize_en(text.lower())
     text = _PUNCT.sub(" ", text.lower())
     return [c for c in text if not c.isspace()] if lang == "zh" else text.split()
 
@@ -93,6 +95,7 @@ class Cell:
     action_ms: list[float] = field(default_factory=list)
     first_audio_ms: list[float] = field(default_factory=list)
     engines: dict[str, int] = field(default_factory=dict)  # which recognizer heard how many turns
+    failed: list[dict[str, Any]] = field(default_factory=list)  # each failing case: what was said and heard
 
     def to_dict(self) -> dict[str, Any]:
         q = lambda v: {"p50": round(percentile(v, 0.5), 1), "p95": round(percentile(v, 0.95), 1)}  # noqa: E731
@@ -102,7 +105,7 @@ class Cell:
                 "wrong_action_rate": round(self.wrong_turns / self.turns, 4) if self.turns else 0.0,
                 ("cer" if self.lang == "zh" else "wer"): round(self.errors / self.ref_tokens, 4) if self.ref_tokens else 0.0,
                 "not_heard": self.not_heard, "asr_ms": q(self.asr_ms), "action_ms": q(self.action_ms),
-                "first_audio_ms": q(self.first_audio_ms), "engines": self.engines}
+                "first_audio_ms": q(self.first_audio_ms), "engines": self.engines, "failed": self.failed}
 
 
 def pick(cases: list[dict[str, Any]], limit: int) -> list[dict[str, Any]]:
@@ -117,7 +120,10 @@ def pick(cases: list[dict[str, Any]], limit: int) -> list[dict[str, Any]]:
 
 def run(paths: list[Any], limit: int = 20, snrs: tuple[float | None, ...] = SNRS,
         engines: VoiceEngines | None = None, langs: tuple[str, ...] = ("en", "zh"),
-        progress: Callable[[str], None] = lambda s: None, recognizer: str = "whisper") -> dict[str, Any]:
+        progress: Callable[[str], None] = lambda s: None, recognizer: str = "whisper",
+        recordings: tuple[RecordedVoice, ...] = (), recorded_only: bool = False) -> dict[str, Any]:
+    """`recordings`: folders of recorded speech, run as further voices on the cases they
+    hold every turn of; `recorded_only`: those alone, without the synthesized voices."""
     edge = Engines.from_config(DEFAULT_MODE, llm=False)
     engines = engines or VoiceEngines.from_config(recognizer=recognizer, understand=edge.edge.understand)
     cases = [c for c in pick(load_cases(paths), limit) if c.get("lang") in langs]
@@ -125,17 +131,25 @@ def run(paths: list[Any], limit: int = 20, snrs: tuple[float | None, ...] = SNRS
     cells: list[Cell] = []
     for lang in langs:
         mine = [c for c in cases if c.get("lang") == lang]
-        for name, make in voices()[lang].items():
-            voice, spoken = make(), {}
+        made = {} if recorded_only else {name: make() for name, make in voices()[lang].items()}
+        made.update({r.name: r for r in recordings if lang in r.langs})
+        for name, voice in made.items():
+            spoken: dict[str, np.ndarray] = {}
+            said = [c for c in mine if recorded(voice, c)] if isinstance(voice, RecordedVoice) else mine
             for snr in snrs:
                 cell = Cell(lang, name, snr)
-                for n, case in enumerate(mine):
+                for n, case in enumerate(said):
                     result = run_case(case, edge, _speaker(engines, voice, lang, snr, n, spoken, cell))
                     cell.cases += 1
                     cell.passed += result.passed
                     cell.text_passed += typed[id(case)]
                     cell.turns += len(result.turns)
                     cell.wrong_turns += result.wrong_turns
+                    if not result.passed:
+                        cell.failed.append({"id": result.id, "wrong_turns": result.wrong_turns,
+                                            "said": [t.get("text", "") for t in case.get("turns", [])],
+                                            "heard": [t.get("heard") for t in result.turns],
+                                            "failures": result.failures})
                 cells.append(cell)
                 progress(f"{lang} {name} snr {snr if snr is not None else 'clean'}: "
                          f"{cell.passed}/{cell.cases} commands, error rate {cell.to_dict().get('cer', cell.to_dict().get('wer'))}")
@@ -150,7 +164,8 @@ def _speaker(engines: VoiceEngines, voice: Any, lang: str, snr: float | None, se
         if text not in spoken:
             spoken[text] = np.concatenate([a.samples for a in voice.synthesize(text, lang)] or [np.zeros(0, np.int16)])
         audio = with_noise(spoken[text], snr, seed)
-        loop = engines.loop(lambda heard: assistant.turn(heard, zone=zone, on_event=on_event), zone=zone or "",
+        loop = engines.loop(lambda heard: assistant.turn(heard.text, zone=zone, on_event=on_event,
+                                                         heard=heard.confidence), zone=zone or "",
                             lang=lang, wake=PUSH_TO_TALK)
         before = len(loop.heard)
         loop.listen()  # as after the wake word: the end of speech is found by voice activity in the tail

@@ -94,13 +94,17 @@ class VoiceLoop:
     def __init__(self, turn: Callable[[str], Any], recognizer: Recognizer, vad: VoiceActivity,
                  speech: Any | None = None, player: Player | None = None, wake: WakeWord | None = None,
                  lang: str | None = None, zone: str = "", on_event: Sink | None = None,
-                 endpoint: EndpointConfig | None = None, follow_up_s: float = 5.0, barge_in: bool = True) -> None:
-        """`turn(text)` runs one turn and returns its TurnResult; `speech` synthesizes a reply
+                 endpoint: EndpointConfig | None = None, follow_up_s: float = 5.0, barge_in: bool = True,
+                 session: str | None = None) -> None:
+        """`turn(transcript)` runs one turn on what was heard (ports.Transcript: its text and the
+        recognizer's confidence) and returns its TurnResult; `speech` synthesizes a reply
         (voice.tts.Speech), `player` plays it; `wake` None means push-to-talk only; `lang`
-        "zh" or "en" fixes the recognizer's language (faster), None detects it."""
+        "zh" or "en" fixes the recognizer's language (faster), None detects it; `session`: the
+        conversation its events belong to (default the seat, one conversation per seat)."""
         self.turn, self.recognizer, self.vad, self.speech, self.wake = turn, recognizer, vad, speech, wake
         self.player = player if player is not None else MemoryPlayer()
         self.lang, self.zone, self.on_event = lang, zone, on_event
+        self.session = zone if session is None else session
         self.endpointer = Endpointer(endpoint)
         self.follow_up_s, self.barge_in = follow_up_s, barge_in
         self.state = State.IDLE
@@ -148,7 +152,7 @@ class VoiceLoop:
     # -- the stages -------------------------------------------------------------------------
     def _emit(self, kind: EventType, data: dict[str, Any]) -> None:
         if self.on_event is not None:
-            self.on_event(Event(kind, {**data, "zone": self.zone, "at_s": round(self._clock, 3)}, session=self.zone))
+            self.on_event(Event(kind, {**data, "zone": self.zone, "at_s": round(self._clock, 3)}, session=self.session))
 
     def _listen(self, why: EventType, data: dict[str, Any], keep: int = 0) -> None:
         """Collect an utterance from now; `keep`: chunks of the pre-roll it starts with."""
@@ -221,7 +225,7 @@ class VoiceLoop:
                 lang = heard.lang or self.lang or "en"
                 self._speak(replies.phrases(lang)["not_heard"], lang, ended)
             return
-        result = self.turn(heard.text)
+        result = self.turn(heard)
         action_ms = (time.perf_counter() - ended) * 1000
         first_ms = self._speak(getattr(result, "reply", ""), getattr(result, "lang", "en"), ended)
         self.heard.append(Heard(heard, result, asr_ms, action_ms, first_ms))

@@ -14,6 +14,7 @@ from pathlib import Path
 
 from .audio import Audio
 from . import EngineMissing
+from ..understanding.text import simplified
 from .ports import Transcript
 
 # Systran/faster-whisper-base at ebe41f70d5b6dfa9166e2c581c45c9c0cfc57b66: model.bin
@@ -116,6 +117,8 @@ class WhisperRecognizer:
                                                 return_no_speech_prob=True)[0]
         ids = [t for t in result.sequences_ids[0] if t < tokenizer.eot]
         text = tokenizer.decode(ids).strip()
+        if lang == "zh":
+            text = simplified(text)  # Whisper writes Mandarin in traditional characters as often as not
         if result.no_speech_prob >= 0.6:
             text = ""
         confidence = float(np.exp(result.scores[0])) if ids else 0.0  # the mean log probability per token

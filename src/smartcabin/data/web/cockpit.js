@@ -116,6 +116,18 @@ function onTurnEvent(ev) {
   log.scrollTop = log.scrollHeight;
 }
 
+// what another screen's microphone heard (this page shows its own from the answer it gets)
+function onVoiceEvent(ev) {
+  if (ev.session === session || !["voice.transcript", "voice.not_heard"].includes(ev.type)) return;
+  const d = ev.data;
+  const said = ev.type === "voice.transcript" ? `${d.text} · ${d.engine} · ${d.ms} ms` : t("not_heard");
+  const line = el("div", { class: "heard voice-event", "data-session": ev.session, "data-type": ev.type },
+                  `🎤 [${d.zone}] ${said}`);
+  const log = document.getElementById("log");
+  log.appendChild(line);
+  log.scrollTop = log.scrollHeight;
+}
+
 async function api(path, body) {
   const r = await fetch(path, { method: body ? "POST" : "GET", headers: { "Content-Type": "application/json", ...auth },
                                 body: body ? JSON.stringify(body) : undefined });
@@ -235,6 +247,7 @@ function connect() {
     }
     lastSeq = ev.seq;
     if (ev.type === "signal.changed") { Object.assign(signals, ev.data.changes); draw(); }
+    else if (ev.type.startsWith("voice.")) onVoiceEvent(ev);
     else onTurnEvent(ev);
   };
   ws.onclose = () => {
