@@ -178,6 +178,7 @@ def test_recorded_speech_runs_as_a_voice_of_its_own_on_the_cases_it_holds(tmp_pa
     assert out.returncode == 0, out.stderr
     [cell] = json.loads((tmp_path / "voice.json").read_text())["cells"]
     assert (cell["voice"], cell["cases"], cell["command_success"], cell["wer"]) == ("people", 1, 1.0, 0.0)
+    assert list(cell["confidence"]) == ["windows-en-v1"] and cell["confidence"]["windows-en-v1"][0] > 0.45
 
 
 @pytest.mark.parametrize("index, why", [(None, "no recordings.jsonl"), ("{not json", "not a line of file"),

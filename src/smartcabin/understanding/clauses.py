@@ -600,11 +600,10 @@ def _unknown_word_before(text: str, spans: list[Span], at: int, common: tuple[st
     """The word just before `at`, after a determiner, is one no common word is, with letters no
     lexicon span covers ("the auto-demming mirror": "auto" is a word we know, "demming" is not)."""
     m = _WORD_BEFORE.search(text, 0, at)
-    if not m or m.group(1) in common:
-        return False
-    end = m.end(1) - 2 if m.group(1).endswith("'s") else m.end(1)  # "the map's auto zoom"
+    if not m or m.group(1) in common or m.group(1).endswith("'s"):
+        return False  # "the map's auto zoom", "my wife's seat": whose device, not another one
     return any(ch.isalpha() and not any(s.start <= i < s.end for s in spans)
-               for i, ch in enumerate(text[m.start(1):end], m.start(1)))
+               for i, ch in enumerate(text[m.start(1):m.end(1)], m.start(1)))
 
 
 def _to_side(it: Intent, zone_keys: list[str], catalog: dict[str, Capability]) -> None:

@@ -14,8 +14,8 @@ from functools import lru_cache
 
 from .pinyin import primary
 
-_TAGS = ("dev", "zone", "phrase", "opt", "adev", "op")  # what to act on, where, and how ("官上": 关上)
-_NEIGHBOURS = _TAGS  # what a two-character word must stand beside
+# the words read, and that a two-character one must stand beside: what to act on, where, how ("官上": 关上)
+_TAGS = ("dev", "zone", "phrase", "opt", "adev", "op")
 _LINK = "的"  # "副架的窗户": a particle between the word and its neighbour
 
 
@@ -24,11 +24,11 @@ def _loose(s: str) -> str:
 
 
 @lru_cache(maxsize=8192)
-def _sounds(ch: str) -> frozenset[str]:
+def _sound(ch: str) -> str | None:
     """The character's common reading only: the rare ones make nearly anything sound alike
     (能 can be read "tai", 大 "dai")."""
     reading = primary(ch)
-    return frozenset({_loose(reading)}) if reading else frozenset()
+    return _loose(reading) if reading else None
 
 
 @dataclass(frozen=True)
@@ -41,7 +41,7 @@ class Homophones:
         for phrase, tags in phrases.items():
             if len(phrase) >= 2 and all("\u4e00" <= ch <= "\u9fff" for ch in phrase) \
                     and any(tag in _TAGS for tag, _ in tags):
-                for key in _keys(phrase, 0):
+                if (key := _key(phrase, 0)) is not None:
                     words.setdefault(key, []).append(phrase)
         return cls({k: tuple(sorted(w, key=len, reverse=True)) for k, w in words.items()})
 
@@ -65,7 +65,7 @@ class Homophones:
                 continue
             found.append((i, i + len(hit), hit))
             i += len(hit)
-        kept = [(a, b) for a, b, tag in spans if tag in _NEIGHBOURS
+        kept = [(a, b) for a, b, tag in spans if tag in _TAGS
                 and not any(x <= a and b <= y for x, y, _ in found)]
         words = kept + [(a, b) for a, b, _ in found]
         out, at = [], 0
@@ -81,25 +81,23 @@ class Homophones:
         differ at least unknown to the lexicon ("紧不加热": 不 is a word, 颈部加热 is meant)."""
         if taken[i] and not any(a == i for a, _ in known):
             return None
-        best = None
-        for key in _keys(text, i):
-            for word in self.by_sound.get(key, ()):
-                if best is not None and len(word) <= len(best):
-                    break
-                end = i + len(word)
-                said = text[i:end]
-                if end > len(text) or said == word or any(a < end < b or a < i < b for a, b in known):
-                    continue
-                differ = [k for k, (a, b) in enumerate(zip(said, word), i) if a != b]
-                if any(not taken[k] for k in differ) and all(_sounds(text[k]) & _sounds(word[k - i]) for k in differ):
-                    best = word
-        return best
+        for word in self.by_sound.get(_key(text, i), ()):  # longest first: the first that fits
+            end = i + len(word)
+            said = text[i:end]
+            if end > len(text) or said == word or any(a < end < b or a < i < b for a, b in known):
+                continue
+            differ = [k for k, (a, b) in enumerate(zip(said, word), i) if a != b]
+            if any(not taken[k] for k in differ) and \
+                    all(_sound(text[k]) is not None and _sound(text[k]) == _sound(word[k - i]) for k in differ):
+                return word
+        return None
 
 
-def _keys(text: str, i: int) -> list[tuple[str, str]]:
-    if i + 1 >= len(text):
-        return []
-    return [(a, b) for a in _sounds(text[i]) for b in _sounds(text[i + 1])]
+def _key(text: str, i: int) -> tuple[str, str] | None:
+    """The sounds of the two characters from `i`: where a word that sounds alike is looked up."""
+    if i + 1 >= len(text) or (a := _sound(text[i])) is None or (b := _sound(text[i + 1])) is None:
+        return None
+    return a, b
 
 
 def _beside(text: str, a: int, b: int, others: list[tuple[int, int]]) -> bool:

@@ -146,7 +146,14 @@ def _tag(lex: Lexicon, text: str) -> list[Span]:
     spans.sort(key=lambda s: (s.start, -s.end))
     if lex.lang == "en":
         spans = [s for s in spans if not _degree_too(s, text) and not _intensifier(s, text, spans)]
+    else:
+        spans = [s for s in spans if not _full_of(s, text)]
     return spans
+
+
+def _full_of(s: Span, text: str) -> bool:
+    """"后背全是汗", "玻璃上全是雾": 全 says how much, not every seat ("车窗全是开着的吗" still asks of every one)."""
+    return s.tag == "all" and s.text == "全" and text.startswith("是", s.end) and text[s.end + 1:s.end + 2] not in "开关打"
 
 
 _BEFORE_ALL = re.compile(r"(?:'s|\b(?:is|are|i'm|im|was|were|got|getting))\s+$")

@@ -96,6 +96,7 @@ class Cell:
     first_audio_ms: list[float] = field(default_factory=list)
     engines: dict[str, int] = field(default_factory=dict)  # which recognizer heard how many turns
     failed: list[dict[str, Any]] = field(default_factory=list)  # each failing case: what was said and heard
+    confidence: dict[str, list[float | None]] = field(default_factory=dict)  # case -> the recognizer's, per turn heard
 
     def to_dict(self) -> dict[str, Any]:
         q = lambda v: {"p50": round(percentile(v, 0.5), 1), "p95": round(percentile(v, 0.95), 1)}  # noqa: E731
@@ -105,7 +106,8 @@ class Cell:
                 "wrong_action_rate": round(self.wrong_turns / self.turns, 4) if self.turns else 0.0,
                 ("cer" if self.lang == "zh" else "wer"): round(self.errors / self.ref_tokens, 4) if self.ref_tokens else 0.0,
                 "not_heard": self.not_heard, "asr_ms": q(self.asr_ms), "action_ms": q(self.action_ms),
-                "first_audio_ms": q(self.first_audio_ms), "engines": self.engines, "failed": self.failed}
+                "first_audio_ms": q(self.first_audio_ms), "engines": self.engines, "failed": self.failed,
+                "confidence": self.confidence}
 
 
 def pick(cases: list[dict[str, Any]], limit: int) -> list[dict[str, Any]]:
@@ -139,7 +141,7 @@ def run(paths: list[Any], limit: int = 20, snrs: tuple[float | None, ...] = SNRS
             for snr in snrs:
                 cell = Cell(lang, name, snr)
                 for n, case in enumerate(said):
-                    result = run_case(case, edge, _speaker(engines, voice, lang, snr, n, spoken, cell))
+                    result = run_case(case, edge, _speaker(engines, voice, lang, snr, n, spoken, cell, str(case.get("id"))))
                     cell.cases += 1
                     cell.passed += result.passed
                     cell.text_passed += typed[id(case)]
@@ -158,7 +160,7 @@ def run(paths: list[Any], limit: int = 20, snrs: tuple[float | None, ...] = SNRS
 
 
 def _speaker(engines: VoiceEngines, voice: Any, lang: str, snr: float | None, seed: int,
-             spoken: dict[str, np.ndarray], cell: Cell):
+             spoken: dict[str, np.ndarray], cell: Cell, case_id: str):
     """The evaluation's `say` for one case: each turn synthesized, noised and heard by the loop."""
     def say(assistant, text: str, zone: str | None, on_event) -> Any:
         if text not in spoken:
@@ -179,6 +181,7 @@ def _speaker(engines: VoiceEngines, voice: Any, lang: str, snr: float | None, se
         cell.errors += edits(ref, hyp)
         cell.ref_tokens += len(ref)
         cell.asr_ms.append(heard.asr_ms)
+        cell.confidence.setdefault(case_id, []).append(heard.transcript.confidence)
         if heard.result is None:
             cell.not_heard += 1
             return None
