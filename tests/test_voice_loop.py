@@ -94,6 +94,29 @@ def test_the_wake_word_then_a_command_moves_the_speakers_window_and_the_reply_is
     assert heard.result.outcome == "executed" and heard.action_ms is not None and heard.first_audio_ms is not None
 
 
+def test_recognition_runs_in_the_silence_so_the_transcript_is_ready_at_the_end():
+    loop, car, _, _ = make("open my window")
+    loop.feed(tone(0.1, WAKE))
+    loop.feed(tone(1.0, SPEECH))
+    loop.feed(tone(0.3, 0))  # a pause: likely the end, recognized now
+    assert len(loop.recognizer.given) == 1 and car.get(WINDOW) == 0  # not acted on before the end
+    loop.feed(tone(0.7, 0))
+    assert car.get(WINDOW) == 100 and len(loop.recognizer.given) == 1  # that transcript, no second pass
+    assert loop.heard[-1].asr_ms < 50  # what the silence hid is not counted again
+
+
+def test_speech_after_a_pause_is_heard_whole():
+    loop, car, _, _ = make("open my", "open my window")  # the pause's early pass heard only the start
+    loop.feed(tone(0.1, WAKE))
+    loop.feed(tone(0.5, SPEECH))
+    loop.feed(tone(0.3, 0))
+    loop.feed(tone(0.5, SPEECH))
+    loop.feed(tone(1.0, 0))
+    first, second = loop.recognizer.given
+    assert second.seconds > first.seconds + 0.4 and loop.heard[-1].transcript.text == "open my window"
+    assert car.get(WINDOW) == 100
+
+
 def test_speech_without_the_wake_word_does_nothing():
     loop, car, _, events = make("open my window")
     loop.feed(tone(2.0, SPEECH))

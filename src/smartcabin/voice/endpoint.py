@@ -8,6 +8,7 @@ from enum import StrEnum
 class Edge(StrEnum):
     NONE = "none"
     STARTED = "started"  # speech began (the chunks since `pre_roll` are the utterance's start)
+    PAUSED = "paused"  # a short silence after speech: likely the end, so recognition may start early
     ENDED = "ended"  # enough silence after speech: the utterance is complete
     TIMEOUT = "timeout"  # nothing said within `wait_s` of listening
     TOO_LONG = "too_long"  # speech past `max_s`: cut here
@@ -20,6 +21,7 @@ class EndpointConfig:
     off: float = 0.35  # below which it is silence (hysteresis)
     start_s: float = 0.064  # speech this long starts an utterance (a click does not)
     end_s: float = 0.6  # silence this long after speech ends it
+    early_s: float = 0.2  # silence this long after speech: recognize what was said while waiting for the end
     wait_s: float = 6.0  # listening this long with no speech: give up
     max_s: float = 15.0  # one command is never longer
 
@@ -35,6 +37,11 @@ class Endpointer:
         self._run = 0  # consecutive chunks of speech (before start) or silence (after)
         self._chunks = 0  # since listening began
         self._spoken = 0  # since speech began
+
+    @property
+    def silent_chunks(self) -> int:
+        """Chunks of silence since speech last sounded (0 before speech began)."""
+        return self._run if self.in_speech else 0
 
     def update(self, probability: float) -> Edge:
         edge = Edge.NONE if self._done else self._update(probability)
@@ -54,4 +61,6 @@ class Endpointer:
         self._run = self._run + 1 if probability < c.off else 0
         if self._run * c.chunk_s >= c.end_s:
             return Edge.ENDED
+        if self._run == max(1, round(c.early_s / c.chunk_s)):
+            return Edge.PAUSED
         return Edge.TOO_LONG if self._spoken * c.chunk_s >= c.max_s else Edge.NONE

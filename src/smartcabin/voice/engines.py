@@ -90,7 +90,9 @@ class VoiceEngines:
                          on_event, session=session)
 
     def one_utterance(self, loop: VoiceLoop, audio: Audio) -> Heard | None:
-        """A recording as one press-to-talk utterance (say --audio, eval --audio)."""
+        """A recording as one press-to-talk utterance (say --audio, the web cockpit's button): it
+        arrives whole, so recognizing early would hide nothing."""
+        loop.early = False
         before = len(loop.heard)
         loop.press()
         loop.feed(audio.samples)

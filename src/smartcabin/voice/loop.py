@@ -95,18 +95,21 @@ class VoiceLoop:
                  speech: Any | None = None, player: Player | None = None, wake: WakeWord | None = None,
                  lang: str | None = None, zone: str = "", on_event: Sink | None = None,
                  endpoint: EndpointConfig | None = None, follow_up_s: float = 5.0, barge_in: bool = True,
-                 session: str | None = None) -> None:
+                 session: str | None = None, early: bool = True) -> None:
         """`turn(transcript)` runs one turn on what was heard (ports.Transcript: its text and the
         recognizer's confidence) and returns its TurnResult; `speech` synthesizes a reply
         (voice.tts.Speech), `player` plays it; `wake` None means push-to-talk only; `lang`
         "zh" or "en" fixes the recognizer's language (faster), None detects it; `session`: the
-        conversation its events belong to (default the seat, one conversation per seat)."""
+        conversation its events belong to (default the seat, one conversation per seat); `early`:
+        recognize during the silence that ends an utterance (`EndpointConfig.early_s`), so that at
+        the end the transcript is ready."""
         self.turn, self.recognizer, self.vad, self.speech, self.wake = turn, recognizer, vad, speech, wake
         self.player = player if player is not None else MemoryPlayer()
         self.lang, self.zone, self.on_event = lang, zone, on_event
         self.session = zone if session is None else session
         self.endpointer = Endpointer(endpoint)
-        self.follow_up_s, self.barge_in = follow_up_s, barge_in
+        self.follow_up_s, self.barge_in, self.early = follow_up_s, barge_in, early
+        self._early: tuple[int, Transcript] | None = None  # recognized in a pause: (chunks it heard, transcript)
         self.state = State.IDLE
         self.heard: list[Heard] = []
         self._clock = 0.0
@@ -159,6 +162,7 @@ class VoiceLoop:
         self.state = State.LISTENING
         self.endpointer.reset()
         self._utterance = self._pre[-keep:] if keep else []
+        self._early = None
         self._emit(why, data)
 
     def _step(self, chunk: np.ndarray) -> None:
@@ -197,6 +201,9 @@ class VoiceLoop:
         edge = self.endpointer.update(p)
         if edge is Edge.STARTED:
             self._emit(EventType.SPEECH_STARTED, {})
+        elif edge is Edge.PAUSED and self.early:
+            # (in a live loop the microphone's buffer holds what comes meanwhile)
+            self._early = (len(self._utterance), self.recognizer.transcribe(Audio(np.concatenate(self._utterance)), self.lang))
         elif edge in (Edge.ENDED, Edge.TOO_LONG) and not self._pressed:
             self._finish()
         elif edge is Edge.TIMEOUT and not self._pressed:
@@ -206,13 +213,23 @@ class VoiceLoop:
     def _finish(self) -> None:
         ended = time.perf_counter()
         audio = Audio(np.concatenate(self._utterance) if self._utterance else np.zeros(0, dtype=np.int16))
-        self._utterance, self._pressed = [], False
+        chunks, self._utterance, self._pressed = self._utterance, [], False
         self.vad.reset()
         if self.wake is not None:
             self.wake.reset()
         self._emit(EventType.SPEECH_ENDED, {"seconds": round(audio.seconds, 3)})
-        heard = self.recognizer.transcribe(audio, self.lang)
-        asr_ms = (time.perf_counter() - ended) * 1000
+        early, self._early = self._early, None
+        silent = self.endpointer.silent_chunks
+        if early is not None and len(chunks) - early[0] <= silent:
+            # nothing but silence since the early transcript: it is the utterance's; what of its
+            # time the silence after it did not cover is the time recognition added
+            heard = early[1]
+            hidden = (len(chunks) - early[0]) * self.vad.chunk_samples / RATE
+            asr_ms = max(0.0, heard.seconds - hidden) * 1000
+            ended -= asr_ms / 1000
+        else:
+            heard = self.recognizer.transcribe(audio, self.lang)
+            asr_ms = (time.perf_counter() - ended) * 1000
         self._emit(EventType.TRANSCRIPT, {"text": heard.text, "lang": heard.lang, "engine": heard.engine,
                                           "confidence": heard.confidence, "ms": round(asr_ms, 1)})
         unsure = heard.confidence is not None and heard.confidence < MIN_CONFIDENCE
