@@ -247,3 +247,17 @@ def test_full_of_sweat_is_not_every_seat():
     car = Car()
     car.say("座椅通风打开后背全是汗", zone="Row1.PassengerSide")
     assert list(car.changed()) == ["Vehicle.Cabin.Seat.Row1.PassengerSide.HeatingCooling"]
+
+
+@pytest.mark.parametrize("heard", ["部架的窗户关一下", "宝宝的窗户关一下"])
+def test_a_window_whose_owner_we_cannot_place_is_not_the_drivers(heard):
+    """副驾 heard as 部架 (no homophone): "the 部架's window" had closed the driver's window."""
+    car = Car({PASSENGER_WINDOW: 100, DRIVER_WINDOW: 100})
+    result = car.say(heard)
+    assert car.changed() == {} and result.outcome != "executed"
+
+
+def test_a_known_seat_with_words_between_it_and_its_device_still_names_it():
+    car = Car()
+    car.say("副驾那边的氛围灯改成红色")
+    assert car["Vehicle.Cabin.Light.AmbientLight.Row1.PassengerSide.Color"] == "#FF0000"

@@ -204,8 +204,13 @@ def _clause(lex: Lexicon, catalog: dict[str, Capability], text: str, spans: list
         if devs and not known:
             return Clause([], [], tags, False, unknown_device=True)
         devs = known
-    # (in Chinese a run of unknown characters before a device is as often part of a longer word
-    # we know in another form: "前挡风玻璃", "交通广播"; the homophones module reads the misheard ones)
+    else:  # "部架的窗户" (副驾 misheard): whose window we don't know is no window to guess
+        known = [d for d in devs if not _unknown_owner(text, spans, d.start)]
+        if devs and not known:
+            return Clause([], [], tags, False, unknown_device=True)
+        devs = known
+    # (a run of unknown characters right before a device, with no 的, is as often part of a word
+    # we know in another form, "前挡风玻璃", "交通广播": the homophones module reads the misheard ones)
     alts = {s.start: s.payload for s in spans if s.tag == "adev"}
     for d in list(devs):
         fits = [a for a in alts.get(d.start, ()) if any(
@@ -604,6 +609,22 @@ def _unknown_word_before(text: str, spans: list[Span], at: int, common: tuple[st
         return False  # "the map's auto zoom", "my wife's seat": whose device, not another one
     return any(ch.isalpha() and not any(s.start <= i < s.end for s in spans)
                for i, ch in enumerate(text[m.start(1):m.end(1)], m.start(1)))
+
+
+def _unknown_owner(text: str, spans: list[Span], at: int) -> bool:
+    """Before `at`, 的 after two or more Chinese characters no lexicon span covers, with nothing
+    known before them but a verb or a filler: the device's owner is all unknown ("部架的窗户";
+    "副驾那边的" and "后排两个孩子的" say whose)."""
+    if at < 3 or text[at - 1] != "的":
+        return False
+    covering = lambda i: next((s for s in spans if s.start <= i < s.end), None)  # noqa: E731
+    i = at - 2
+    while i >= 0 and "\u4e00" <= text[i] <= "\u9fff" and covering(i) is None:
+        i -= 1
+    if at - 2 - i < 2:
+        return False
+    before = covering(i) if i >= 0 else None
+    return i < 0 or not text[i].isalnum() or (before is not None and before.tag in ("op", "filler"))
 
 
 def _to_side(it: Intent, zone_keys: list[str], catalog: dict[str, Capability]) -> None:
