@@ -76,6 +76,11 @@ class Heard:
     first_audio_ms: float | None  # end of speech -> the first synthesized audio out
 
 
+def _trusted(heard: Transcript) -> bool:
+    """A transcript the turn may act on: something said, and the recognizer sure enough of it."""
+    return not unreliable(heard.text) and not (heard.confidence is not None and heard.confidence < MIN_CONFIDENCE)
+
+
 def unreliable(text: str) -> bool:
     """A transcript that is no request: empty, a known phantom, or a decoder loop."""
     t = text.strip()
@@ -220,9 +225,10 @@ class VoiceLoop:
         self._emit(EventType.SPEECH_ENDED, {"seconds": round(audio.seconds, 3)})
         early, self._early = self._early, None
         silent = self.endpointer.silent_chunks
-        if early is not None and len(chunks) - early[0] <= silent:
+        if early is not None and len(chunks) - early[0] <= silent and _trusted(early[1]):
             # nothing but silence since the early transcript: it is the utterance's; what of its
-            # time the silence after it did not cover is the time recognition added
+            # time the silence after it did not cover is the time recognition added (a doubtful
+            # one is heard again whole: with a short tail of noise Whisper sometimes loops)
             heard = early[1]
             hidden = (len(chunks) - early[0]) * self.vad.chunk_samples / RATE
             asr_ms = max(0.0, heard.seconds - hidden) * 1000
@@ -233,7 +239,7 @@ class VoiceLoop:
         self._emit(EventType.TRANSCRIPT, {"text": heard.text, "lang": heard.lang, "engine": heard.engine,
                                           "confidence": heard.confidence, "ms": round(asr_ms, 1)})
         unsure = heard.confidence is not None and heard.confidence < MIN_CONFIDENCE
-        if unreliable(heard.text) or unsure:
+        if not _trusted(heard):
             self._emit(EventType.NOT_HEARD, {"why": "unsure" if unsure and heard.text else "nothing reliable heard",
                                              "text": heard.text, "confidence": heard.confidence})
             self.heard.append(Heard(heard, None, asr_ms, None, None))
