@@ -261,3 +261,19 @@ def test_a_known_seat_with_words_between_it_and_its_device_still_names_it():
     car = Car()
     car.say("副驾那边的氛围灯改成红色")
     assert car["Vehicle.Cabin.Light.AmbientLight.Row1.PassengerSide.Color"] == "#FF0000"
+
+
+def test_too_high_is_never_read_as_raise():
+    """太高 ("too high") sounds like 抬高 ("raise"): verbs are not read by their sound."""
+    path = "Vehicle.Cabin.Seat.Row1.DriverSide.Headrest.Height"
+    car = Car({path: 30})
+    car.say("头枕太高了顶着脖子 往下降点")
+    assert car[path] <= 30
+
+
+def test_tighter_is_never_read_as_nearer():
+    """紧一点 ("tighter") sounds like 近一点 ("nearer", which loosens the bolsters)."""
+    path = "Vehicle.Cabin.Seat.Row1.DriverSide.Backrest.SideBolsterSupport"
+    car = Car({path: 30})
+    car.say("侧翼包裹再紧一点要跑山路了")
+    assert car[path] >= 30

@@ -155,6 +155,7 @@ _PRESET_DEVICE = {"crack": "window.position", "tilt": "sunroof.position"}
 _REL_OPS = {"up", "down", "more", "less"}
 _SIDED = {"left", "right", "speaker", "rear"}
 _LINKS = set("的把给让")  # "左后的阅读灯": a particle before the device is no unknown verb
+_OWNERS = set("我你您他她咱")  # "我头顶的阅读灯": the speaker's own
 _PARTICLES = set("了吧呢啊吗呀哦嘛也都")  # after a device: no verb of its own ("车窗和天窗都打开": 都)
 _HESITATION = re.compile(r"^\W*((hmm|hm|uh|um|actually|no|wait|oh|嗯|呃|那就|还是)\W*)+")  # "hmm, actually 19": a value
 _WHEN = re.compile(r"的时候")  # "导航的时候屏幕老是黑掉": the device before it names the moment
@@ -612,19 +613,19 @@ def _unknown_word_before(text: str, spans: list[Span], at: int, common: tuple[st
 
 
 def _unknown_owner(text: str, spans: list[Span], at: int) -> bool:
-    """Before `at`, 的 after two or more Chinese characters no lexicon span covers, with nothing
-    known before them but a verb or a filler: the device's owner is all unknown ("部架的窗户";
-    "副驾那边的" and "后排两个孩子的" say whose)."""
+    """Before `at`, 的 after exactly two Chinese characters no lexicon span covers, with nothing
+    before them but the start, a verb, a filler or 把: a seat's name misheard ("部架的窗户";
+    "副驾那边的", "我头顶的", "后排两个孩子的" say whose)."""
     if at < 3 or text[at - 1] != "的":
         return False
     covering = lambda i: next((s for s in spans if s.start <= i < s.end), None)  # noqa: E731
-    i = at - 2
-    while i >= 0 and "\u4e00" <= text[i] <= "\u9fff" and covering(i) is None:
-        i -= 1
-    if at - 2 - i < 2:
+    if any(not "\u4e00" <= text[i] <= "\u9fff" or text[i] in _OWNERS or covering(i) is not None for i in (at - 3, at - 2)):
         return False
-    before = covering(i) if i >= 0 else None
-    return i < 0 or not text[i].isalnum() or (before is not None and before.tag in ("op", "filler"))
+    i = at - 4
+    if i < 0 or not text[i].isalnum() or text[i] in _LINKS:
+        return True
+    before = covering(i)
+    return before is not None and before.tag in ("op", "filler")
 
 
 def _to_side(it: Intent, zone_keys: list[str], catalog: dict[str, Capability]) -> None:

@@ -14,8 +14,10 @@ from functools import lru_cache
 
 from .pinyin import primary
 
-# the words read, and that a two-character one must stand beside: what to act on, where, how ("官上": 关上)
-_TAGS = ("dev", "zone", "phrase", "opt", "adev", "op")
+# the words read: what to act on and where; not verbs, whose homophones are everyday words
+# (太高 "too high" is no 抬高 "raise", 紧一点 no 近一点)
+_TAGS = ("dev", "zone", "phrase", "opt", "adev")
+_NEIGHBOURS = _TAGS + ("op",)  # what a two-character word must stand beside
 _LINK = "的"  # "副架的窗户": a particle between the word and its neighbour
 
 
@@ -65,7 +67,7 @@ class Homophones:
                 continue
             found.append((i, i + len(hit), hit))
             i += len(hit)
-        kept = [(a, b) for a, b, tag in spans if tag in _TAGS
+        kept = [(a, b) for a, b, tag in spans if tag in _NEIGHBOURS
                 and not any(x <= a and b <= y for x, y, _ in found)]
         words = kept + [(a, b) for a, b, _ in found]
         out, at = [], 0

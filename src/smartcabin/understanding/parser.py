@@ -587,14 +587,14 @@ def _inherit(clauses: list[Clause], lang: str) -> None:
         if not c.bare_devs:
             continue
         order = [i + 1, i - 1] if lang == "zh" else [i - 1, i + 1]
-        donor = None
+        donor, later = None, False
         for j in order:
             if 0 <= j < len(clauses):
                 ops = [it for it in clauses[j].intents if it.op not in (None, "query")]
                 if ops:
-                    donor = ops[-1] if j < i else ops[0]
+                    donor, later = (ops[-1] if j < i else ops[0]), j > i
                     break
-        if donor is None or c.unknown_after and donor.cap is not None:
+        if donor is None or c.unknown_after and later and donor.cap is not None:
             continue  # "后排窗户官上，再把儿童锁打开": a verb misheard is not the next device's verb
         referred = (donor.implied or donor.cap is None) and _PRONOUN[lang].search(donor.clause) is not None
         if (c.unknown_verb or any(is_statement(lang, it.clause.strip()) for _, it in c.bare_devs)) and not referred:
