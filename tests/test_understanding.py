@@ -277,3 +277,17 @@ def test_tighter_is_never_read_as_nearer():
     car = Car({path: 30})
     car.say("侧翼包裹再紧一点要跑山路了")
     assert car[path] >= 30
+
+
+def test_a_verb_misheard_after_a_device_does_not_borrow_the_next_devices_verb():
+    """"后排窗户官上，再把儿童锁打开" heard with 关上 garbled: the windows had opened."""
+    rear = [f"Vehicle.Cabin.Door.Row2.{side}.Window.Position" for side in ("DriverSide", "PassengerSide")]
+    car = Car({p: 50 for p in rear})
+    car.say("后排窗户嘎嘎再把儿童锁打开")
+    assert [car[p] for p in rear] == [50, 50]
+
+
+def test_too_after_a_device_still_takes_the_verb_before():
+    car = Car()
+    car.say("座椅往前挪一点，靠背也调直些")
+    assert "Vehicle.Cabin.Seat.Row1.DriverSide.Backrest.Recline" in car.changed()
