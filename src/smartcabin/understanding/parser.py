@@ -71,9 +71,8 @@ def parse(text: str, lang: str | None = None) -> Understanding:
         # "第三排座椅加热打开", "后排电视打开，给孩子看动画片": a thing this car lacks, named anywhere,
         # is the whole request; never the nearest function it has
         return Understanding(text=raw, lang=lang, act="none", reason="unknown_device")
-    text = _normal_form(lex, text, lang)
+    text, spans = _normal_form(lex, text, lang)
     catalog = load_catalog()
-    spans = _tag(lex, text)
     tags = {s.tag for s in spans}
 
     service = _service_reading(lex, raw, text, lang, spans)
@@ -526,7 +525,7 @@ def seats_said(text: str, lang: str) -> tuple[str, ...] | None:
         return None
     cleaned = clean(text)
     lex = _lexicon_for(cleaned, lang)
-    zones = [s.payload for s in _tag(lex, _normal_form(lex, cleaned, lang)) if s.tag == "zone"]
+    zones = [s.payload for s in _normal_form(lex, cleaned, lang)[1] if s.tag == "zone"]
     return _seats(zones) if zones else None
 
 
@@ -536,8 +535,9 @@ def _lexicon_for(text: str, lang: str) -> Lexicon:
     return load_lexicon("mixed" if mixed else lang)
 
 
-def _normal_form(lex: Lexicon, text: str, lang: str) -> str:
-    """Cleaned text as the tagger reads it: numbers as digits, contractions spelled out, ASR slips mended."""
+def _normal_form(lex: Lexicon, text: str, lang: str) -> tuple[str, list[Span]]:
+    """Cleaned text as the tagger reads it (numbers as digits, contractions spelled out, ASR
+    slips and homophones mended), and its spans: tagged once, again only where a word was mended."""
     if lang == "zh":
         mixed = _LATIN.search(text) is not None  # English words inside Chinese: their numbers too
         text = normalize_zh(text)
@@ -546,9 +546,12 @@ def _normal_form(lex: Lexicon, text: str, lang: str) -> str:
     else:
         text = normalize_en(expand_contractions(text))
     text = lex.fix_slips(_BAND_DIGITS.sub(r"\1 ", _DIGIT_COMMA.sub(" ", text)))
+    spans = _tag(lex, text)
     if lex.homophones is not None:  # "副架的窗户": the word it sounds like, where the lexicon knows none
-        text = lex.homophones.mend(text, [(s.start, s.end, s.tag) for s in _tag(lex, text)])
-    return text
+        mended = lex.homophones.mend(text, [(s.start, s.end, s.tag) for s in spans])
+        if mended != text:
+            text, spans = mended, _tag(lex, mended)
+    return text, spans
 
 
 def refers_back(text: str) -> bool:

@@ -76,9 +76,13 @@ class Heard:
     first_audio_ms: float | None  # end of speech -> the first synthesized audio out
 
 
+def _unsure(heard: Transcript) -> bool:
+    return heard.confidence is not None and heard.confidence < MIN_CONFIDENCE
+
+
 def _trusted(heard: Transcript) -> bool:
     """A transcript the turn may act on: something said, and the recognizer sure enough of it."""
-    return not unreliable(heard.text) and not (heard.confidence is not None and heard.confidence < MIN_CONFIDENCE)
+    return not unreliable(heard.text) and not _unsure(heard)
 
 
 def unreliable(text: str) -> bool:
@@ -238,9 +242,8 @@ class VoiceLoop:
             asr_ms = (time.perf_counter() - ended) * 1000
         self._emit(EventType.TRANSCRIPT, {"text": heard.text, "lang": heard.lang, "engine": heard.engine,
                                           "confidence": heard.confidence, "ms": round(asr_ms, 1)})
-        unsure = heard.confidence is not None and heard.confidence < MIN_CONFIDENCE
         if not _trusted(heard):
-            self._emit(EventType.NOT_HEARD, {"why": "unsure" if unsure and heard.text else "nothing reliable heard",
+            self._emit(EventType.NOT_HEARD, {"why": "unsure" if _unsure(heard) and heard.text else "nothing reliable heard",
                                              "text": heard.text, "confidence": heard.confidence})
             self.heard.append(Heard(heard, None, asr_ms, None, None))
             self.state = State.IDLE
